@@ -24,6 +24,7 @@ const proxyRuntime = policySdk as unknown as {
 };
 export const unknownCheckingProxy = proxyRuntime.unknownCheckingProxy;
 export const UnknownValueError = proxyRuntime.UnknownValueError;
+export type { PolicyResource, PolicyResourceOptions, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
 export type Schema = Record<string, PolicyConfigJSONSchema>;
 
@@ -96,6 +97,8 @@ export interface StackContext<C> {
     cfg: C & BaseConfig;
     /** Resources of the given types that no `excludeFor` pattern exempts. */
     ofType: (...types: string[]) => PolicyResource[];
+    /** True when an `excludeFor` pattern matches the resource's name (for resources reached through links). */
+    exempt: (r: PolicyResource) => boolean;
     /** Report a violation on one resource (its URN goes into the diagnostic). */
     report: (r: PolicyResource, message: string) => void;
     all: PolicyResource[];
@@ -128,6 +131,7 @@ export function stackRule<C = object>(def: StackRuleDef<C>): StackValidationPoli
                 cfg,
                 all: args.resources,
                 ofType: (...types) => args.resources.filter((r) => types.includes(r.type) && exemption(r.name, cfg) === undefined),
+                exempt: (r) => exemption(r.name, cfg) !== undefined,
                 report: (r, message) => reportViolation(`${r.name}: ${message}`, r.urn),
             };
             return def.validate(ctx, args);

@@ -29,12 +29,12 @@ export const lbPublicIpSku = stackRule({
         "(\"SKU mismatch\"). The IP is found through the LB's dependencies because its id is unknown at preview; the SKUs " +
         "are known at preview. No anchor; custom.",
     appliesTo: [T.lb],
-    validate: ({ ofType, report }) => {
+    validate: ({ ofType, report, exempt }) => {
         for (const lb of ofType(T.lb)) {
             if (!same(lb.props.sku?.name, "Standard")) {
                 continue;
             }
-            const pips = (lb.propertyDependencies["frontendIPConfigurations"] ?? linked(lb)).filter((d) => d.type === T.pip);
+            const pips = (lb.propertyDependencies["frontendIPConfigurations"] ?? linked(lb)).filter((d) => d.type === T.pip && !exempt(d));
             for (const pip of pips) {
                 if (!same(pip.props.sku?.name, "Standard")) {
                     report(pip, `public IP SKU ${JSON.stringify(pip.props.sku?.name ?? "unset (Basic)")} on Standard load balancer ${lb.name}; Azure rejects the mismatch.`);
@@ -104,7 +104,7 @@ export const mysqlPrivateNetwork = stackRule({
         "subnet are found through the server's dependencies. Anchor: Azure Policy c9299215-ae47-4f50-9c54-8a392f68a052 (reads " +
         "the same two fields); the name and delegation checks are custom.",
     appliesTo: [T.mysql],
-    validate: ({ ofType, report }) => {
+    validate: ({ ofType, report, exempt }) => {
         for (const db of ofType(T.mysql)) {
             const net = db.props.network;
             const isPrivate = same(net?.publicNetworkAccess, "Disabled") || has(net, "delegatedSubnetResourceId") || has(net, "privateDnsZoneResourceId");
@@ -123,7 +123,7 @@ export const mysqlPrivateNetwork = stackRule({
                     }
                 }
             }
-            const subnets = (db.propertyDependencies["network"] ?? linked(db)).filter((d) => d.type === T.subnet);
+            const subnets = (db.propertyDependencies["network"] ?? linked(db)).filter((d) => d.type === T.subnet && !exempt(d));
             for (const subnet of subnets) {
                 if (!asArray(subnet.props.delegations).some((d) => same(d.serviceName, MYSQL_DELEGATION))) {
                     report(subnet, `subnet used by MySQL ${db.name} is not delegated to ${MYSQL_DELEGATION}.`);

@@ -140,7 +140,7 @@ export const frontendZoneRedundant = stackRule<ZoneConfig>({
     schema: {
         requiredZones: { type: "array", items: { type: "string" }, minItems: 1, default: ["1", "2", "3"], description: "Zones a frontend IP must span." },
     },
-    validate: ({ cfg, ofType, report }) => {
+    validate: ({ cfg, ofType, report, exempt }) => {
         const missing = (zones: unknown) => {
             const have = new Set(asArray(zones).map(String));
             return cfg.requiredZones.filter((z) => !have.has(String(z)));
@@ -151,7 +151,7 @@ export const frontendZoneRedundant = stackRule<ZoneConfig>({
                     report(lb, `frontend ${JSON.stringify(fe.name)} is pinned to zones [${asArray(fe.zones).join(", ")}]; it must span ${cfg.requiredZones.join(", ")}.`);
                 }
             }
-            const pips = (lb.propertyDependencies["frontendIPConfigurations"] ?? linked(lb)).filter((d) => d.type === T.pip);
+            const pips = (lb.propertyDependencies["frontendIPConfigurations"] ?? linked(lb)).filter((d) => d.type === T.pip && !exempt(d));
             for (const pip of pips) {
                 const lack = missing(has(pip.props, "zones") ? pip.props.zones : []);
                 if (lack.length > 0) {
