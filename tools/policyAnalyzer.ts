@@ -441,6 +441,11 @@ export class PolicyAnalyzer {
         return { diagnostics, notApplicable, timings: { configureMs: 0, analyzeMs: t1 - t0, analyzeStackMs: t2 - t1 } };
     }
 
+    /** Process id of the pack (for callers that want to check it is gone after close). */
+    get pid(): number | undefined {
+        return this.child.pid;
+    }
+
     /** Text the pack wrote on stderr (type errors, crashes). */
     get log(): string {
         return this.stderr();

@@ -151,10 +151,8 @@ export const remoteCommandProps = () => ({
     addPreviousOutputInEnv: false,
 });
 
-const WEB_NODES = 2;
-
 /** Resources with their links, as the recording mock monitor would give them (parents omitted where not needed). */
-export function miniStack(stack: Stack): StackCase[] {
+export function miniStack(stack: Stack, webNodes = 2): StackCase[] {
     const cases: StackCase[] = [
         { type: "redmine:network:WebLoadBalancer", name: "lb" },
         { type: "azure-native:network:PublicIPAddress", name: "lb-ip", props: lbIpProps(), parent: "lb" },
@@ -196,7 +194,7 @@ export function miniStack(stack: Stack): StackCase[] {
         { type: "redmine:cutover:DnsCutover", name: "cutover", props: { phase: "prepare", ttl: 60, target: UNKNOWN } },
         { type: "aws:route53/record:Record", name: "cutover-record", parent: "cutover", props: { zoneId: "Z123", name: "redmine.example.com", type: "A", ttl: 60, records: ["192.0.2.10"] } },
     ];
-    for (let i = 0; i < WEB_NODES; i++) {
+    for (let i = 0; i < webNodes; i++) {
         cases.push(
             { type: "azure-native:network:NetworkInterface", name: `web-${i + 1}-nic`, props: nicProps(i) },
             { type: "azure-native:compute:VirtualMachine", name: `web-${i + 1}-vm`, props: vmProps(i), propertyDependencies: { networkProfile: [`web-${i + 1}-nic`] }, dependencies: [`web-${i + 1}-nic`] },
