@@ -91,6 +91,8 @@ export interface Secrets {
     legacySshPrivateKey?: pulumi.Output<string>;
     legacyDbPassword?: pulumi.Output<string>;
     dnsExternalId?: pulumi.Output<string>;
+    /** Legacy configuration.yml's database_cipher_key (encrypts SCM/LDAP passwords in the DB); copy it exactly. */
+    databaseCipherKey?: pulumi.Output<string>;
 }
 
 export interface RedmineConfig {
@@ -290,6 +292,7 @@ export function loadConfig(source: ConfigSource = pulumiConfigSource(), stack = 
         contact: noticeRaw.contact === undefined ? undefined : r.str("notice.contact", noticeRaw.contact, undefined, /^.{3,200}$/, "a short contact line"),
     };
 
+    if (dns && !dns.legacyAddress && !legacy) r.problem("dns.legacyAddress: required when legacy.* is not set (the address the record holds today)");
     if (cutover !== "prepare" && !legacy) r.problem(`cutover: "${cutover}" needs the legacy server (set legacy.*)`);
     if ((cutover === "switch" || cutover === "complete") && !dns) r.problem(`cutover: "${cutover}" needs dns.* to point the record at Azure`);
 
@@ -302,6 +305,7 @@ export function loadConfig(source: ConfigSource = pulumiConfigSource(), stack = 
         legacySshPrivateKey: legacy ? r.secret("legacySshPrivateKey") : undefined,
         legacyDbPassword: legacy ? r.secret("legacyDbPassword") : undefined,
         dnsExternalId: dns ? r.secret("dnsExternalId") : undefined,
+        databaseCipherKey: source.getSecret("databaseCipherKey"),
     };
 
     r.throwIfProblems();

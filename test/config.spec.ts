@@ -100,7 +100,6 @@ describe("stack configuration", () => {
         it("a bad role ARN", () => assertRejected(["dns.roleArn=role/x"], "dns.roleArn", /IAM role ARN/));
         it("a cutover TTL above 300", () => assertRejected(["dns.cutoverTtl=3600"], "dns.cutoverTtl", /30 to 300/));
         it("a record that is not the hostname", () => assertRejected(["dns.recordName=other.example.com"], "dns.recordName", /must be the Redmine hostname/));
-        it("a TLS certificate without its key", () => assertRejected(["tlsCertificate=-----BEGIN CERTIFICATE-----x"], "tlsCertificate and tlsPrivateKey", /set both/));
         it("an object given as a string", () => assertRejected(["db=small"], "db", /must be an object/));
     });
 
@@ -108,6 +107,13 @@ describe("stack configuration", () => {
         const source = sourceFor("prod");
         const withoutPassword: ConfigSource = { ...source, getSecret: (k) => (k === "dbAdminPassword" ? undefined : source.getSecret(k)) };
         assert.throws(() => loadConfig(withoutPassword, "prod"), (e: ConfigError) => e.problems.some((p) => p === "dbAdminPassword: secret is missing; set it with: pulumi config set --secret dbAdminPassword <value>"));
+    });
+
+    it("wants the TLS certificate and its key together", () => {
+        const source = sourceFor("prod", ["tlsCertificate=-----BEGIN CERTIFICATE-----x"]);
+        const withoutKey: ConfigSource = { ...source, getSecret: (k) => (k === "tlsPrivateKey" ? undefined : source.getSecret(k)) };
+        assert.throws(() => loadConfig(withoutKey, "prod"), (e: ConfigError) => e.problems.some((p) => /^tlsCertificate and tlsPrivateKey: set both/.test(p)));
+        assert.doesNotThrow(() => loadConfig(source, "prod"));
     });
 
     it("reports every problem at once", () => {

@@ -37,10 +37,16 @@ export interface MockRun {
 export async function runUnderMocks(program: () => Record<string, unknown>, options: MockRunOptions): Promise<MockRun> {
     const { config } = options;
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
-    await pulumi.runtime.setMocks(mocks(options), PROJECT, config.stack, options.preview ?? false);
+    // "organization" is what a self-managed (diy) backend reports as the organization.
+    await pulumi.runtime.setMocks(mocks(options), PROJECT, config.stack, options.preview ?? false, "organization");
     const recorder = new Recorder(pulumi.runtime.getMonitor() as unknown as MockMonitor);
 
     // A failed apply surfaces as an unhandled rejection, which fails a real `pulumi up`; fail here too.
+    // The SDK captures a stack trace per promise and per resource (source positions); under ts-node
+    // every capture is source-mapped, which costs seconds per run. Short plain V8 traces do here.
+    const { prepareStackTrace, stackTraceLimit } = Error;
+    Error.prepareStackTrace = undefined;
+    Error.stackTraceLimit = 2;
     let failure: unknown;
     const onUnhandled = (e: unknown) => { failure ??= e; };
     process.on("unhandledRejection", onUnhandled);
@@ -50,6 +56,8 @@ export async function runUnderMocks(program: () => Record<string, unknown>, opti
         await new Promise((resolve) => setImmediate(resolve));
     } finally {
         process.off("unhandledRejection", onUnhandled);
+        Error.prepareStackTrace = prepareStackTrace;
+        Error.stackTraceLimit = stackTraceLimit;
     }
     if (failure) throw new MockRunError(failure, recorder.resources());
     return { resources: recorder.resources(), outputs: recorder.stackOutputs() };

@@ -13,7 +13,7 @@ export const REPO_ROOT = path.resolve(__dirname, "..");
 /** Secret keys the program may read; the placeholders make leaks easy to find in tests. */
 export const SECRET_KEYS = [
     "sshPrivateKey", "dbAdminPassword", "secretToken", "tlsPrivateKey", "smtpPassword",
-    "legacySshPrivateKey", "legacyDbPassword", "dnsExternalId",
+    "legacySshPrivateKey", "legacyDbPassword", "dnsExternalId", "databaseCipherKey",
 ] as const;
 
 export function secretPlaceholder(key: string): string {
