@@ -17,8 +17,8 @@ export const mysqlRetention = resourceRule<RetentionConfig>({
     name: "mysql-backup-retention",
     description:
         "MySQL Flexible Server keeps point-in-time backups for at least `minRetentionDays` days (Azure's default is 7, " +
-        "the maximum 35), so a mistake found a week later can still be undone. No Azure built-in; analogue: awsguard " +
-        "rds-instance-backup-enabled (backupRetentionPeriod). Known at preview.",
+        "the maximum 35), so a mistake found a week later can still be undone. No anchor rule exists (custom); analogue: " +
+        "awsguard rds-instance-backup-enabled (backupRetentionPeriod). Known at preview.",
     types: [T.mysql],
     schema: {
         minRetentionDays: { type: "integer", minimum: 1, maximum: 35, default: 7, description: "Fewest days of point-in-time restore." },

@@ -299,8 +299,8 @@ export class PolicyAnalyzer {
             let out = "";
             const timer = setTimeout(() => {
                 child.kill();
-                reject(new Error(`policy pack did not print its port within ${opts.startTimeoutMs ?? 60_000} ms\n${err}`));
-            }, opts.startTimeoutMs ?? 60_000);
+                reject(new Error(`policy pack did not print its port within ${opts.startTimeoutMs ?? 120_000} ms\n${err}`));
+            }, opts.startTimeoutMs ?? 120_000);
             child.stdout!.on("data", (d: Buffer) => {
                 out += d.toString();
                 const m = /^(\d+)\s*$/m.exec(out);

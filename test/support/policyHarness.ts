@@ -112,7 +112,7 @@ export function stackResources(cases: StackCase[]): PolicyResource[] {
             type: c.type,
             name: c.name,
             urn: urnOf(c.type, c.name),
-            props: unknownCheckingProxy(wire(c.props)),
+            props: unknownCheckingProxy(wire(c.props ?? {})),
             opts: options(c.opts),
             dependencies: [],
             propertyDependencies: {},
