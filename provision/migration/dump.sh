@@ -25,6 +25,8 @@ while [ $# -gt 0 ]; do
 done
 if [ -z "$dump" ] || [ -z "$manifest" ]; then die "usage: dump.sh --dump FILE|- --manifest FILE [--require-quiescent]"; fi
 
+# a failed run must not leave an older manifest that seems to describe this dump
+rm -f "$manifest"
 db_init
 command -v "$MYSQLDUMP" >/dev/null 2>&1 || die "mysqldump '$MYSQLDUMP' not found"
 myisam=$(db_sql "SELECT table_name FROM information_schema.tables

@@ -25,11 +25,11 @@ page="$REDMINE_ROOT/public/redmine-maintenance.html"
 
 write_if_changed() { # file: content on stdin; returns 0 when the file changed
   local tmp
-  tmp=$(mktemp "$1.XXXXXX")
-  cat > "$tmp"
-  chmod 644 "$tmp"
+  tmp=$(mktemp "$1.XXXXXX") || die "cannot write next to $1"
+  cat > "$tmp" || die "cannot write $tmp"
+  chmod 644 "$tmp" || die "cannot chmod $tmp"
   if [ -f "$1" ] && cmp -s "$tmp" "$1"; then rm -f "$tmp"; return 1; fi
-  mv "$tmp" "$1"
+  mv "$tmp" "$1" || die "cannot replace $1"
   return 0
 }
 
