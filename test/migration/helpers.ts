@@ -36,3 +36,20 @@ export function dbEnv(server: MariaDbServer, database: string, dir: string): Nod
 export function expectOk(res: RunResult, what: string): void {
     if (res.status !== 0) throw new Error(`${what} failed (exit ${res.status}):\n${res.output}`);
 }
+
+/** Like runScript, without blocking the event loop (an in-process HTTP server must answer). */
+export function runScriptAsync(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+    const { spawn } = require("child_process") as typeof import("child_process");
+    const started = process.hrtime.bigint();
+    return new Promise((resolve, reject) => {
+        const child = spawn("bash", [path.join(scriptsDir, script), ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d: Buffer) => { stdout += d.toString("utf8"); });
+        child.stderr.on("data", (d: Buffer) => { stderr += d.toString("utf8"); });
+        child.on("error", reject);
+        child.on("close", (status: number | null) => {
+            resolve({ status, stdout, stderr, output: stdout + stderr, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
+        });
+    });
+}
