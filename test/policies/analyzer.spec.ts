@@ -111,6 +111,18 @@ describe("policies over the Analyzer gRPC protocol", function () {
         });
     });
 
+    it("policies/README.md lists every policy with the level each stack's config gives it", () => {
+        const readme = fs.readFileSync("policies/README.md", "utf8").split("\n");
+        const levels = Object.fromEntries((["dev", "prod"] as const).map((s) => [s, reconcilePolicyConfig(info, parsePolicyConfigFile(config(s)))]));
+        for (const p of info.policies) {
+            const row = readme.find((l) => l.startsWith(`| \`${p.name}\``));
+            assert.ok(row, `README has no row for ${p.name}`);
+            const cells = row!.split("|").map((c) => c.trim());
+            const letter = (s: Stack) => (levels[s][p.name].enforcementLevel === "mandatory" ? "M" : "A");
+            assert.deepStrictEqual([cells[4], cells[5]], [letter("dev"), letter("prod")], `${p.name}: README levels`);
+        }
+    });
+
     describe("Analyze and AnalyzeStack", () => {
         it("finds nothing in the compliant prod stack", async () => {
             const r = await run(toRecorded(miniStack("prod"), "prod"), "prod");
