@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154  # status and output are set by bats' run
 # Shared set-up for the step tests: a temporary root, stubs in front of PATH, the step's
 # rendered files (written by test/provision/bats.spec.ts into $PROVISION_FIXTURES/<step>),
 # and helpers to run a step and inspect the calls it made.
