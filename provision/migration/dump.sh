@@ -42,7 +42,7 @@ fi
 
 bash "$HERE/verify.sh" manifest --out "$MIG_TMP/before"
 
-started=$(date +%s)
+started=$(now)
 if [ "$dump" = "-" ]; then
   "$MYSQLDUMP" --defaults-extra-file="$MIG_CNF" "$consistency" --quick --hex-blob \
     --default-character-set=utf8 --set-charset --routines --triggers --no-create-db "$DB_NAME" | gzip -c
@@ -52,7 +52,7 @@ else
     --default-character-set=utf8 --set-charset --routines --triggers --no-create-db "$DB_NAME" | gzip -c > "$dump.part"
   mv "$dump.part" "$dump"
 fi
-log "mysqldump finished in $(( $(date +%s) - started )) s"
+log "mysqldump finished in $(elapsed "$started") s"
 
 bash "$HERE/verify.sh" manifest --out "$MIG_TMP/after" --columns-from "$MIG_TMP/before"
 mkdir -p "$(dirname "$manifest")"

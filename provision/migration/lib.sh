@@ -12,6 +12,11 @@
 
 MIG_TMP=""
 
+# Seconds since the epoch with milliseconds (GNU date, also on CentOS 5).
+now() { date +%s.%N | cut -c1-14; }
+# elapsed START: seconds since START (from now), one decimal.
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
 log() { printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 

@@ -62,7 +62,7 @@ EOF_TABLES
   db_sql "$drop"
 fi
 
-started=$(date +%s)
+started=$(now)
 log "importing $dump into $DB_NAME"
 # shellcheck disable=SC2016 # sed program with literal backticks
 gzip -dc "$dump" |
@@ -77,7 +77,7 @@ gzip -dc "$dump" |
             s/CREATE DEFINER=`[^`]*`@`[^`]*` /CREATE /
           }' |
   db_client "$DB_NAME"
-log "import finished in $(( $(date +%s) - started )) s"
+log "import finished in $(elapsed "$started") s"
 
 myisam=$(db_sql "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() AND engine = 'MyISAM'" | tr '\n' ' ')
 [ -z "$myisam" ] || die "tables still MyISAM after the import: $myisam"
