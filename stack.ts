@@ -79,6 +79,7 @@ export function buildStack(cfg: RedmineConfig): Record<string, unknown> {
         secretToken: cfg.secrets.secretToken,
         tls: cfg.tlsCertificate && cfg.secrets.tlsPrivateKey ? { certificatePem: cfg.tlsCertificate, privateKeyPem: cfg.secrets.tlsPrivateKey } : undefined,
         smtpPassword: cfg.secrets.smtpPassword,
+        databaseCipherKey: cfg.secrets.databaseCipherKey,
     }));
 
     // The phase change is checked against the phase of the last update before anything phase-dependent moves.

@@ -45,7 +45,7 @@ export async function runUnderMocks(program: () => Record<string, unknown>, opti
     // The SDK captures a stack trace per promise and per resource (source positions); under ts-node
     // every capture is source-mapped, which costs seconds per run. Short plain V8 traces do here.
     const { prepareStackTrace, stackTraceLimit } = Error;
-    Error.prepareStackTrace = undefined;
+    (Error as { prepareStackTrace?: unknown }).prepareStackTrace = undefined;
     Error.stackTraceLimit = 2;
     let failure: unknown;
     const onUnhandled = (e: unknown) => { failure ??= e; };
