@@ -11,7 +11,8 @@ export interface DurationEntry {
     minutes: number;
 }
 
-export const COMMAND_TYPE = "command:remote:Command";
+/** Remote (on a node) and local (on the deployer's machine, e.g. the data migration) commands. */
+export const COMMAND_TYPES: readonly string[] = ["command:remote:Command", "command:local:Command"];
 
 /** Keep in the order of the table in docs/performance.md. */
 export const DURATIONS: readonly DurationEntry[] = [
@@ -55,6 +56,8 @@ export const DURATIONS: readonly DurationEntry[] = [
     { key: "command:services", minutes: 0.2 },
     { key: "command:migrate", minutes: 2 },
     { key: "command:start", minutes: 1.5 },
+    { key: "command:prepare", minutes: 0 },
+    { key: "command:freeze", minutes: 0 },
 ];
 
 const BY_KEY = new Map(DURATIONS.map((d) => [d.key, d.minutes]));
@@ -63,12 +66,12 @@ const STEPS = DURATIONS.filter((d) => d.key.startsWith("command:")).map((d) => d
     .sort((a, b) => b.length - a.length);
 
 /**
- * The table key for one resource: its type, or for a remote command `command:<step>`, where
+ * The table key for one resource: its type, or for a command `command:<step>`, where
  * the step is the end of its name (`<node>-<step>`, or `<rollout>-start-<n>` for per-node
  * rollout steps). Undefined when the table has no row for it.
  */
 export function durationKey(r: Pick<RecordedResource, "type" | "name">): string | undefined {
-    if (r.type === COMMAND_TYPE) {
+    if (COMMAND_TYPES.includes(r.type)) {
         const step = STEPS.find((s) => new RegExp(`-${escape(s)}(-\\d+)?$`).test(r.name));
         return step === undefined ? undefined : `command:${step}`;
     }
