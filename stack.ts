@@ -20,9 +20,10 @@ import { SharedFiles } from "./components/sharedFiles";
 import { WebLoadBalancer } from "./components/webLoadBalancer";
 import { WebNode } from "./components/webNode";
 import { SshEndpoint, WebNodeProvisioning } from "./components/webNodeProvisioning";
+import { REMOTE, VERSIONS } from "./provision/render";
 
 /** Where every node mounts the attachments share (Redmine's attachments_storage_path). */
-export const FILES_MOUNT_PATH = "/srv/redmine-files";
+export const FILES_MOUNT_PATH = REMOTE.attachmentsDir;
 
 export function buildStack(cfg: RedmineConfig): Record<string, unknown> {
     const prefix = `redmine-${cfg.stack}`;
@@ -112,8 +113,11 @@ export function buildStack(cfg: RedmineConfig): Record<string, unknown> {
     }
 
     const rollout = new Rollout(`${prefix}-rollout`, {
-        nodes: provisioning.map((p, i) => ({ index: i + 1, ssh: ssh(i), ready: p.ready })),
+        // revision: a node restarts when any of its steps changed, not only when start.sh did.
+        nodes: provisioning.map((p, i) => ({ index: i + 1, ssh: ssh(i), ready: p.ready, revision: p.revision })),
         migrateAfter: [...db.ready, ...(migration ? [migration.restored] : [])],
+        maxUploadMb: cfg.app.maxUploadMb,
+        mailFrom: cfg.smtp?.from,
     });
 
     let dns: DnsCutover | undefined;
@@ -154,7 +158,7 @@ export function buildStack(cfg: RedmineConfig): Record<string, unknown> {
         cutoverPhase: approvedPhase,
         dnsRecord: dns ? { name: cfg.dns!.recordName, target: dns.target, ttl: dns.ttl } : undefined,
         legacySnapshotIds: legacy ? legacy.snapshots.map((s) => s.id) : [],
-        software: { os: "CentOS 7.9", nginx: "EPEL 7", ruby: "2.2.10", redmine: "2.6.10", bundler: "1.17.3", thin: "1.7.2", mysql: "5.7" },
+        software: { os: `CentOS ${cfg.web.image.sku.replace("_", ".")} (${cfg.web.image.publisher}:${cfg.web.image.offer}:${cfg.web.image.sku}:${cfg.web.image.version})`, ...VERSIONS, mysql: "5.7", redmineDir: REMOTE.redmineDir },
     };
 }
 
