@@ -120,7 +120,7 @@ export class DataMigration extends pulumi.ComponentResource {
                 TARGET_DB_USER: args.target.dbUser,
                 TARGET_DB_SSL_CA: args.target.dbSslCa ?? "/etc/pki/tls/certs/azure-mysql-ca.pem",
                 TARGET_FILES_PATH: args.target.filesPath,
-                TARGET_SECRETS_FILE: args.target.secretsFile ?? "/etc/redmine/legacy-secrets.yml",
+                TARGET_LEGACY_KEYS_FILE: args.target.secretsFile ?? "/etc/redmine/legacy-secrets.yml",
             };
             if (args.legacy.hostKey) env.LEGACY_HOST_KEY = args.legacy.hostKey;
             return env;

@@ -23,7 +23,7 @@
 #   TARGET_DB_HOST TARGET_DB_NAME TARGET_DB_USER TARGET_DB_PORT (3306)
 #   TARGET_DB_SSL_CA (/etc/pki/tls/certs/azure-mysql-ca.pem; empty = no TLS, tests only)
 #   TARGET_FILES_PATH (the share's mount) TARGET_WORK_DIR (/var/lib/redmine-migration)
-#   TARGET_SECRETS_FILE (/etc/redmine/legacy-secrets.yml) TARGET_HOST_KEY (optional pin)
+#   TARGET_LEGACY_KEYS_FILE (/etc/redmine/legacy-secrets.yml) TARGET_HOST_KEY (optional pin)
 #   SSH (ssh) NODE1_SSH (ssh, run on node 1) TUNNEL_PORT (52222)
 #   MIGRATION_LOG (.tmp/cutover-<phase>.log): progress, for `tail -f` (Pulumi logs nothing)
 #
@@ -191,7 +191,7 @@ verify_files() { # [--report-only]
 }
 
 copy_secrets() {
-  local target_file=${TARGET_SECRETS_FILE:-/etc/redmine/legacy-secrets.yml}
+  local target_file=${TARGET_LEGACY_KEYS_FILE:-/etc/redmine/legacy-secrets.yml}
   on_legacy bash "$LW/bin/secrets-copy.sh" --redmine-root "$LEGACY_REDMINE_ROOT" --out "$LW/legacy-secrets.yml"
   # legacy -> this machine -> node 1 through pipes only; the legacy copy is removed on the way
   on_legacy sh -c 'cat "$1" && rm -f "$1"' sh "$LW/legacy-secrets.yml" |

@@ -67,7 +67,7 @@ describe("migration: phase.sh prepare and freeze, run locally through an SSH sta
             TARGET_DB_HOST: azureDb.host, TARGET_DB_PORT: String(azureDb.port), TARGET_DB_NAME: "redmine", TARGET_DB_USER: azureDb.user,
             TARGET_DB_SSL_CA: "", TARGET_FILES_PATH: path.join(dir, "node1/srv/redmine-files"),
             TARGET_WORK_DIR: path.join(dir, "node1/var/lib/redmine-migration"),
-            TARGET_SECRETS_FILE: path.join(dir, "node1/etc/redmine/legacy-secrets.yml"),
+            TARGET_LEGACY_KEYS_FILE: path.join(dir, "node1/etc/redmine/legacy-secrets.yml"),
             MIGRATION_LOG: path.join(dir, "cutover.log"),
         };
     });
@@ -136,7 +136,7 @@ describe("migration: phase.sh prepare and freeze, run locally through an SSH sta
         assert.strictEqual(azureDb.sql("SELECT notes FROM journals ORDER BY id DESC LIMIT 1", "redmine").trim(), "凍結前の最後のコメント");
         assert.ok(!fs.existsSync(path.join(share(), "2013/02/130202000000_gone.txt")));
         assert.strictEqual(fs.readFileSync(path.join(share(), "2013/02/130201000000_仕様.txt"), "utf8"), "v2 after the rehearsal\n");
-        const secretsFile = env.TARGET_SECRETS_FILE as string;
+        const secretsFile = env.TARGET_LEGACY_KEYS_FILE as string;
         assert.strictEqual(fs.statSync(secretsFile).mode & 0o777, 0o600);
         assert.match(fs.readFileSync(secretsFile, "utf8"), new RegExp(`secret_token: "${token}"`));
         assert.ok(!fs.existsSync(path.join(env.LEGACY_WORK_DIR as string, "legacy-secrets.yml")), "no copy left on legacy");
