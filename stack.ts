@@ -118,6 +118,7 @@ export function buildStack(cfg: RedmineConfig): Record<string, unknown> {
         migrateAfter: [...db.ready, ...(migration ? [migration.restored] : [])],
         maxUploadMb: cfg.app.maxUploadMb,
         mailFrom: cfg.smtp?.from,
+        dataVersion: migration?.dataVersion,
     });
 
     let dns: DnsCutover | undefined;

@@ -25,6 +25,11 @@ export interface RolloutArgs {
     maxUploadMb?: number;
     /** When given, the migration also sets Redmine's emission address (RedmineSettings.smtp.from). */
     mailFrom?: string;
+    /**
+     * Identity of the data last restored (DataMigration.dataVersion). A restore puts the schema
+     * back to the legacy version, so a new one must rerun db:migrate and restart every node.
+     */
+    dataVersion?: pulumi.Input<string>;
 }
 
 /**
@@ -52,9 +57,12 @@ export class Rollout extends pulumi.ComponentResource {
 
         const first = args.nodes[0];
         const migratePlan = planMigrate({ maxUploadMb: args.maxUploadMb, mailFrom: args.mailFrom });
-        const migrateTrigger = first.revision === undefined
-            ? pulumi.output(stepTrigger(migratePlan))
-            : pulumi.output(first.revision).apply(r => sha256(`${stepTrigger(migratePlan)}\n${r}`));
+        const withData = (trigger: pulumi.Input<string>) => args.dataVersion === undefined
+            ? pulumi.output(trigger)
+            : pulumi.all([trigger, args.dataVersion]).apply(([t, d]) => sha256(`${t}\ndata:${d}`));
+        const migrateTrigger = withData(first.revision === undefined
+            ? stepTrigger(migratePlan)
+            : pulumi.output(first.revision).apply(r => sha256(`${stepTrigger(migratePlan)}\n${r}`)));
         this.migrate = new command.remote.Command(
             `${name}-migrate`,
             commandArgs(migratePlan, sshConnection(first.ssh), remoteCommand(migratePlan), migrateTrigger),
@@ -64,9 +72,10 @@ export class Rollout extends pulumi.ComponentResource {
         const startPlan = planStart();
         const startCommand = remoteCommand(startPlan);
         this.starts = args.nodes.map(n => {
-            const trigger = n.revision === undefined
-                ? pulumi.output(stepTrigger(startPlan))
-                : pulumi.output(n.revision).apply(r => sha256(`${stepTrigger(startPlan)}\n${r}`));
+            // Not node 1's revision: a config change on node 1 must not restart every node at once.
+            const trigger = withData(n.revision === undefined
+                ? stepTrigger(startPlan)
+                : pulumi.output(n.revision).apply(r => sha256(`${stepTrigger(startPlan)}\n${r}`)));
             return new command.remote.Command(
                 `${name}-start-${n.index}`,
                 commandArgs(startPlan, sshConnection(n.ssh), startCommand, trigger),

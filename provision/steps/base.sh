@@ -28,11 +28,12 @@ fi
 # --- packages ------------------------------------------------------------------------
 # Ruby 2.2 build deps (system OpenSSL 1.0.2k), mysql2 against the MariaDB 5.5 client
 # headers (never MySQL 8 headers: mysql2 0.3 does not build with them), eventmachine
-# (gcc-c++), the CIFS client, SELinux tooling, and nginx from EPEL.
+# (gcc-c++), the CIFS client, SELinux tooling, nginx from EPEL, and the mysql client and
+# rsync that the data migration and the nightly dump run on node 1.
 ensure_packages \
   gcc gcc-c++ make patch bzip2 tar gzip autoconf \
   openssl-devel readline-devel zlib-devel libyaml-devel libffi-devel gdbm-devel ncurses-devel \
-  mariadb-devel cifs-utils chrony logrotate cronie curl ca-certificates \
+  mariadb-devel mariadb rsync cifs-utils chrony logrotate cronie curl ca-certificates \
   policycoreutils policycoreutils-python \
   nginx
 

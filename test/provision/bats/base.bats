@@ -29,7 +29,7 @@ REPO
   [[ $(grep -c '^enabled=0$' "$PROVISION_ROOT/etc/yum.repos.d/OpenLogic.repo") -eq 1 ]]
   not grep -q '^enabled=1' "$PROVISION_ROOT/etc/yum.repos.d/OpenLogic.repo"
   assert_called '^yum clean all$'
-  assert_called '^yum install -y .*gcc .*openssl-devel .*libyaml-devel .*mariadb-devel .*cifs-utils .*chrony .*policycoreutils-python .*nginx$'
+  assert_called '^yum install -y .*gcc .*openssl-devel .*libyaml-devel .*mariadb-devel .*mariadb .*rsync .*cifs-utils .*chrony .*policycoreutils-python .*nginx$'
   assert_called '^systemctl enable chronyd$'
   assert_called '^systemctl start chronyd$'
   assert_called '^useradd --system --user-group --home-dir /opt/redmine --no-create-home --shell /sbin/nologin redmine$'
