@@ -18,6 +18,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { installCompileCache } from "./plan/compileCache";
+installCompileCache(); // before anything else is required: the program's modules load through it
 import { PLAN_USAGE, parsePlanArgs, UsageError } from "./plan/args";
 import { diffPlans } from "./plan/diff";
 import { EXIT_ERROR, EXIT_OK, EXIT_POLICY_VIOLATION } from "./plan/exitCodes";

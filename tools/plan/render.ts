@@ -7,7 +7,7 @@ import type { PlanDiff, PropertyChange, ResourceChange } from "./diff";
 import { summarize } from "./diff";
 import { CREATE_ONLY } from "./createOnly";
 import type { PlanFile, PlanResource, PolicyDiagnostic } from "./planFile";
-import { redactText, showValue } from "./values";
+import { joinPath, redactText, showValue } from "./values";
 
 export function renderHeader(plan: Pick<PlanFile, "stack" | "config">, extra: string[] = []): string {
     const phase = plan.config["redmine:cutover"] ?? "prepare";
@@ -101,10 +101,19 @@ export function renderPolicy(plan: Pick<PlanFile, "policy" | "secretLeaks" | "re
 
 const SYMBOL: Record<ResourceChange["kind"], string> = { create: "+", delete: "-", update: "~", replace: "+-", import: "=" };
 
+/** Leaves of a value with their paths, so an added object reads one property per line like the CLI. */
+function leaves(v: unknown, path: string, out: [string, unknown][] = []): [string, unknown][] {
+    if (Array.isArray(v) && v.length > 0) v.forEach((e, i) => leaves(e, joinPath(path, i), out));
+    else if (v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length > 0) {
+        for (const [k, e] of Object.entries(v)) leaves(e, joinPath(path, k), out);
+    } else out.push([path, v]);
+    return out;
+}
+
 function renderProperty(p: PropertyChange, indent: string): string {
     switch (p.kind) {
-        case "add": return `${indent}+ ${p.path}: ${showValue(p.new)}`;
-        case "delete": return `${indent}- ${p.path}: ${showValue(p.old)}`;
+        case "add": return leaves(p.new, p.path).map(([path, v]) => `${indent}+ ${path}: ${showValue(v)}`).join("\n");
+        case "delete": return leaves(p.old, p.path).map(([path, v]) => `${indent}- ${path}: ${showValue(v)}`).join("\n");
         case "update": return `${indent}~ ${p.path}: ${showValue(p.old)} => ${showValue(p.new)}`;
     }
 }

@@ -86,7 +86,7 @@ export function joinPath(base: string, key: string | number): string {
 }
 
 /** A value on one line, for tree and diff output; long strings shortened. */
-export function showValue(v: unknown, max = 120): string {
+export function showValue(v: unknown, max = 200): string {
     const text = v === undefined ? "undefined" : JSON.stringify(v);
     return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }
