@@ -15,6 +15,7 @@ import { DataMigration } from "./components/dataMigration";
 import { DnsCutover } from "./components/dnsCutover";
 import { LegacySource } from "./components/legacySource";
 import { Network } from "./components/network";
+import { NightlyBackup } from "./components/nightlyBackup";
 import { Rollout } from "./components/rollout";
 import { SharedFiles } from "./components/sharedFiles";
 import { WebLoadBalancer } from "./components/webLoadBalancer";
@@ -119,6 +120,14 @@ export function buildStack(cfg: RedmineConfig): Record<string, unknown> {
         maxUploadMb: cfg.app.maxUploadMb,
         mailFrom: cfg.smtp?.from,
         dataVersion: migration?.dataVersion,
+    });
+
+    new NightlyBackup(`${prefix}-nightly-dump`, {
+        ssh: ssh(0), after: [provisioning[0].ready, ...db.ready],
+        database: { host: db.fqdn, name: db.databaseName, user: db.adminUser, password: cfg.secrets.dbAdminPassword },
+        resourceGroupName, accountName: files.accountName, containerName: files.dumpContainerName, time: cfg.backup.time,
+        // Valid into the year after next: the first `pulumi up` of each year rotates it.
+        sasExpiry: `${new Date().getUTCFullYear() + 2}-01-01T00:00:00Z`,
     });
 
     let dns: DnsCutover | undefined;

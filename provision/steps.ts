@@ -24,7 +24,7 @@ export const PROVISION_DIR = __dirname;
 export const NODE_STEPS = ["wait-ssh", "base", "nginx", "ruby", "redmine", "config", "mount", "services"] as const;
 export type NodeStepName = (typeof NODE_STEPS)[number];
 export type RolloutStepName = "migrate" | "start";
-export type StepName = NodeStepName | RolloutStepName;
+export type StepName = NodeStepName | RolloutStepName | "backup";
 
 export interface StepPlan {
     name: StepName;
@@ -88,6 +88,7 @@ const TIMEOUTS: Record<StepName, string> = {
     services: "10m",
     migrate: "30m",
     start: "15m",
+    backup: "10m",
 };
 
 /** Checks the settings a step depends on, failing with the name of the bad value. */
@@ -146,7 +147,7 @@ function plan(name: StepName, files: Record<string, string>, settings: Record<st
         script: `steps/${name}.sh`,
         files: { "settings.env": shellEnv(settings), ...files },
         secrets,
-        after: name === "migrate" || name === "start" ? [] : STEP_ORDER[name],
+        after: name === "migrate" || name === "start" || name === "backup" ? [] : STEP_ORDER[name],
         timeout: TIMEOUTS[name],
     };
 }
@@ -299,6 +300,46 @@ export function planStart(): StepPlan {
         WORKER_TIMEOUT: 120,
         HEALTH_TIMEOUT: 180,
     });
+}
+
+/** Plain values of the nightly logical dump on node 1 (provision/migration/nightly-backup.sh). */
+export interface BackupValues {
+    dbHost: string;
+    dbName: string;
+    dbUser: string;
+    /** https://<account>.blob.core.windows.net/<container> */
+    containerUrl: string;
+    /** UTC time of day, HH:MM. */
+    time: string;
+}
+
+/** The scripts of provision/migration/ that the nightly dump and its restore need on node 1. */
+export const BACKUP_SCRIPTS = ["lib.sh", "dump.sh", "restore.sh", "verify.sh", "nightly-backup.sh", "restore-backup.sh"] as const;
+
+/** What the backup step is, before its Output values are known (for the command's options). */
+export function backupStepShape(): StepShape {
+    const { name, script, secrets, after, timeout } = plan("backup", {}, {}, ["DB_PASSWORD", "BACKUP_SAS"]);
+    return { name, script, secrets, after, timeout };
+}
+
+/** Installs the nightly dump on node 1: the scripts, its env file, the 600 secret files and the cron entry. */
+export function planBackup(v: BackupValues): StepPlan {
+    const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(v.time);
+    if (!m) throw new Error(`backup time must be HH:MM (UTC), got '${v.time}'`);
+    if (!/^https:\/\/[a-z0-9]+\.blob\.core\.windows\.net\/[a-z0-9-]+$/.test(v.containerUrl)) {
+        throw new Error(`backup containerUrl must be https://<account>.blob.core.windows.net/<container>, got '${v.containerUrl}'`);
+    }
+    const files = Object.fromEntries(BACKUP_SCRIPTS.map((f) => [f, readProvisionFile(`migration/${f}`)]));
+    return plan("backup", files, {
+        SCRIPTS_DIR: "/opt/redmine-migration",
+        DB_HOST: v.dbHost,
+        DB_NAME: v.dbName,
+        DB_USER: v.dbUser,
+        DB_SSL_CA: REMOTE.mysqlCaBundle,
+        CONTAINER_URL: v.containerUrl,
+        CRON_MINUTE: Number(m[2]),
+        CRON_HOUR: Number(m[1]),
+    }, ["DB_PASSWORD", "BACKUP_SAS"]);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { RecordedStack, recordStack } from "../tools/recordStack";
 import { MockRunError } from "../tools/mockEngine";
 import { ofType, one, plain, plainStrings } from "./support/recorded";
+import { isSecretValue } from "../tools/recording";
 
 const VM = "azure-native:compute:VirtualMachine";
 const RECORD = "aws:route53/record:Record";
@@ -49,6 +50,18 @@ describe("the program, per stack", function () {
                     assert.deepStrictEqual(leaks, [], `${r.type} ${r.name} carries a secret in plain text`);
                 }
                 assert.deepStrictEqual(plainStrings(outputs).filter((s) => s.includes("PLACEHOLDER-SECRET")), []);
+            });
+
+            it("installs the nightly dump on node 1 only, its secrets on stdin and nothing logged", () => {
+                const { resources } = runs[stack];
+                const install = one(resources, "command:remote:Command", "nightly-dump-install");
+                assert.strictEqual(plain(install.inputs).connection.port, 50001);
+                assert.strictEqual(install.inputs.logging, "none");
+                assert.ok(isSecretValue(install.inputs.stdin));
+                assert.match(String(install.inputs.create), /steps\/backup\.sh/);
+                assert.ok(install.options.additionalSecretOutputs.includes("stdout"));
+                const item = one(resources, "azure-native:storage:ManagementPolicy");
+                assert.ok(plain(item.inputs).policy.rules[0].definition.actions.baseBlob.delete.daysAfterModificationGreaterThan > 0);
             });
 
             it("exports what an operator needs", () => {

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { NodeValues, StepPlan, planMigrate, planNodeStep, planStart, remoteCommand } from "../../../provision/steps";
+import { NodeValues, StepPlan, planMigrate, planNodeStep, planStart, remoteCommand, planBackup } from "../../../provision/steps";
 
 /** Plain values of a typical node (index 1, SMTP with password, no TLS). */
 export function nodeValues(overrides: Partial<NodeValues> = {}): NodeValues {
@@ -40,6 +40,10 @@ export function writeStepFixtures(root: string): void {
     writePlan(path.join(root, "services-node2"), planNodeStep("services", nodeValues({ index: 2 })));
     writePlan(path.join(root, "migrate"), planMigrate({ maxUploadMb: 20, mailFrom: "redmine@example.com" }));
     writePlan(path.join(root, "start"), planStart());
+    writePlan(path.join(root, "backup"), planBackup({
+        dbHost: "redmine-test.mysql.database.azure.com", dbName: "redmine", dbUser: "redmineadmin",
+        containerUrl: "https://redminetest.blob.core.windows.net/db-dumps", time: "17:30",
+    }));
     fs.mkdirSync(path.join(root, "commands"), { recursive: true });
     fs.writeFileSync(path.join(root, "commands", "wait-ssh.sh"), remoteCommand(planNodeStep("wait-ssh", v)));
     fs.writeFileSync(path.join(root, "commands", "mount.sh"), remoteCommand(planNodeStep("mount", v)));
