@@ -5,7 +5,8 @@
 #             (configure --disable-install-doc, make -jN, make install)
 #   libxml2 - the static libxml2 that nokogiri's extconf compiles during `bundle install`
 #   libxslt - likewise
-# and counts the C lines of each tree, so the figures can be scaled to the versions a node
+# and counts the C lines of each tree (make install of the Debian ruby tarball fails offline:
+# Debian strips the bundled gems and install tries to download them; "ok":false says so), so the figures can be scaled to the versions a node
 # builds (docs/performance.md explains the scaling). Prints one JSON object per build.
 # Usage: tools/deployModel/time-local-builds.sh WORKDIR   (needs deb-src lines; see the doc)
 set -euo pipefail
@@ -44,8 +45,10 @@ timed() {
 phase() {
   local log=$1
   shift
-  /usr/bin/time -f '%e %U %S' -o "$log.time" "$@" >"$log" 2>&1
-  awk '{ printf "{\"wallS\":%.1f,\"cpuS\":%.1f}", $1, $2 + $3 }' "$log.time"
+  local ok=true
+  /usr/bin/time -f '%e %U %S' -o "$log.time" "$@" >"$log" 2>&1 || ok=false
+  # time(1) puts "Command exited with non-zero status N" before the figures on failure.
+  tail -n 1 "$log.time" | awk -v ok="$ok" '{ printf "{\"wallS\":%.1f,\"cpuS\":%.1f,\"ok\":%s}", $1, $2 + $3, ok }'
 }
 
 fresh() {
