@@ -19,7 +19,6 @@
 import * as fs from "fs";
 import * as path from "path";
 import { installCompileCache } from "./plan/compileCache";
-installCompileCache(); // before anything else is required: the program's modules load through it
 import { PLAN_USAGE, parsePlanArgs, UsageError } from "./plan/args";
 import { diffPlans } from "./plan/diff";
 import { EXIT_ERROR, EXIT_OK, EXIT_POLICY_VIOLATION } from "./plan/exitCodes";
@@ -171,6 +170,9 @@ function programErrorMessage(e: unknown): string {
 }
 
 if (require.main === module) {
+    // Only for the command line: the program's modules (required in main) then load through the cache.
+    // Not when a test imports this file, so the test process's stack traces keep their source maps.
+    installCompileCache();
     main(process.argv.slice(2)).then(
         (code) => process.stdout.write("", () => process.exit(code)),
         (e) => {

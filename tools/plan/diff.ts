@@ -74,7 +74,11 @@ function created(r: PlanResource): ResourceChange {
     return { ...base(r), kind: "create", deleteBeforeReplace: false };
 }
 
-const DIFFED_OPTIONS = ["protect", "retainOnDelete", "deleteBeforeReplace", "ignoreChanges", "replaceOnChanges", "additionalSecretOutputs"] as const;
+/**
+ * Options the engine keeps in the state, so a change shows in a preview. The others (ignoreChanges,
+ * replaceOnChanges, deleteBeforeReplace, additionalSecretOutputs) only shape the next diff or step.
+ */
+const DIFFED_OPTIONS = ["protect", "retainOnDelete"] as const;
 
 function compare(old: PlanResource, r: PlanResource): ResourceChange | undefined {
     const properties = r.custom ? diffValues(old.inputs, r.inputs) : [];

@@ -109,7 +109,8 @@ export function renderReport(src: ReportSource, now = new Date()): string {
     const os = at(o, "software.os");
     L.push(...table(["name", "zone", "size", "image / OS", "private IP", "SSH (through the LB NAT rule)"], nodes.map((n, i) => {
         const ep = endpoints.find((e) => e?.node === i + 1) ?? endpoints[i];
-        return [n?.name, n?.zone, n?.vmSize, `${cell(n?.image)}${os ? ` (${os})` : ""}`, n?.privateIp, ep?.command ? code(ep.command) : ep ? `${cell(ep.host)}:${cell(ep.port)}` : undefined];
+        const image = typeof os === "string" && n?.image && os.includes(n.image) ? os : `${cell(n?.image)}${os ? ` (${os})` : ""}`;
+        return [n?.name, n?.zone, n?.vmSize, image, n?.privateIp, ep?.command ? code(ep.command) : ep ? `${cell(ep.host)}:${cell(ep.port)}` : undefined];
     })));
     if (nodes.length === 0) L.push("", "No web nodes in the outputs.");
     L.push("", "The nodes have no public IP: SSH goes through the load balancer's per-node NAT port, key login only (password login disabled). They are stateless (state is in MySQL and the file share): a broken node is replaced, not restored.", "");
