@@ -51,7 +51,7 @@ export function buildStack(cfg: RedmineConfig): Record<string, unknown> {
         zone: cfg.web.zones[i % cfg.web.zones.length], vmSize: cfg.web.vmSize, image: cfg.web.image,
         osDiskType: cfg.web.osDiskType, adminUser: cfg.web.adminUser, sshPublicKey: cfg.sshPublicKey,
         computerName: `${prefix}-web-${i + 1}`, tags,
-    }, inGroup));
+    }, { dependsOn: [group, lb] })); // the pool and NAT rule ids are built from names: wait for the LB itself
 
     const db = new Database(`${prefix}-db`, {
         ...cfg.db, resourceGroupName, location, vnetId: net.vnetId, dbSubnetId: net.dbSubnetId,
@@ -108,8 +108,9 @@ export function buildStack(cfg: RedmineConfig): Record<string, unknown> {
                 dbHost: db.fqdn, dbName: db.databaseName, dbUser: db.adminUser, dbPassword: cfg.secrets.dbAdminPassword,
                 filesPath: FILES_MOUNT_PATH,
             },
-            // The rollback point exists before any data moves; node 1 has the tools; the database is ready.
-            after: [provisioning[0].ready, ...db.ready, ...legacy.snapshots, approvedPhase.apply(() => group)],
+            // The rollback point exists before any data moves; node 1 has its tools and the share; the
+            // database is ready. Not node 1's whole install: the rehearsal overlaps the Ruby build.
+            after: [provisioning[0].toolsReady, ...db.ready, ...legacy.snapshots, approvedPhase.apply(() => group)],
         });
     }
 

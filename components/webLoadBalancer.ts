@@ -77,6 +77,8 @@ export class WebLoadBalancer extends pulumi.ComponentResource {
 
         this.publicIp = ip.ipAddress.apply((a) => a ?? "");
         this.fqdn = ip.dnsSettings.apply((d) => d?.fqdn ?? "");
+        // Built from names, so known at preview; they carry no dependency: NICs using them must
+        // depend on this component (stack.ts does).
         this.backendPoolId = poolId;
         this.sshNatRules = natRules.map((r) => ({ id: pulumi.interpolate`${lbId}/inboundNatRules/${r.name}`, port: r.frontendPort }));
         this.registerOutputs({ publicIp: this.publicIp, fqdn: this.fqdn });

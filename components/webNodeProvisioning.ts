@@ -101,6 +101,11 @@ export class WebNodeProvisioning extends pulumi.ComponentResource {
     readonly steps: command.remote.Command[];
     /** The last install/config step: Redmine installed and configured, share mounted, thin units enabled (not started). */
     readonly ready: command.remote.Command;
+    /**
+     * The share mounted (which comes after base: mysql client, rsync, the MySQL CA bundle): all
+     * the data migration needs on node 1, so it overlaps the Ruby build instead of waiting for it.
+     */
+    readonly toolsReady: command.remote.Command;
     /** Hash of every step's trigger on this node: the rollout restarts the node when it changes. */
     readonly revision: pulumi.Output<string>;
 
@@ -179,6 +184,7 @@ export class WebNodeProvisioning extends pulumi.ComponentResource {
 
         this.steps = NODE_STEPS.map(s => byName.get(s)!);
         this.ready = byName.get("services")!;
+        this.toolsReady = byName.get("mount")!;
         this.revision = pulumi.all(triggers).apply(ts => sha256(ts.join("\n")));
         this.registerOutputs({ revision: this.revision });
     }

@@ -164,9 +164,11 @@ export function planNodeStep(name: NodeStepName, v: NodeValues, opts: PlanOption
         case "wait-ssh":
             return plan(name, {}, {});
         case "base":
-            return plan(name, { "CentOS-Base.repo": templateText("yumBase", t), "epel.repo": templateText("yumEpel", t) }, {
+            // The MySQL CA bundle is a system file the data migration needs long before Redmine exists.
+            return plan(name, { "CentOS-Base.repo": templateText("yumBase", t), "epel.repo": templateText("yumEpel", t), "azure-mysql-ca.pem": templateText("mysqlCaBundle", t) }, {
                 REDMINE_DIR: REMOTE.redmineDir,
                 SOCKET_DIR: REMOTE.socketDir,
+                MYSQL_CA_BUNDLE: REMOTE.mysqlCaBundle,
             });
         case "nginx":
             return plan(
@@ -223,12 +225,10 @@ export function planNodeStep(name: NodeStepName, v: NodeValues, opts: PlanOption
                     "configuration.yml": renderConfigurationYml({ hostname: r.hostname, smtp: r.smtp, smtpPassword, cipherKey: v.cipherKey }, t),
                     "abstract_mysql2_adapter.rb": templateText("primaryKeyInitializer", t),
                     "secret_token.rb": renderSecretTokenInitializer(t),
-                    "azure-mysql-ca.pem": templateText("mysqlCaBundle", t),
                 },
                 {
                     REDMINE_DIR: REMOTE.redmineDir,
                     SECRETS_DIR: REMOTE.secretsDir,
-                    MYSQL_CA_BUNDLE: REMOTE.mysqlCaBundle,
                     SMTP_PASSWORD_ENABLED: smtpPassword ? 1 : 0,
                     CIPHER_KEY_ENABLED: v.cipherKey ? 1 : 0,
                 },

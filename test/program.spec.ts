@@ -27,6 +27,18 @@ describe("the program, per stack", function () {
                 }
             });
 
+            it("creates each NIC after the load balancer whose pool and NAT rule it joins", () => {
+                const { resources } = runs[stack];
+                // The ids are built from names, so the wait comes from the node component's dependsOn,
+                // which the SDK resolves before it registers the component and so its NIC.
+                const lb = one(resources, "azure-native:network:LoadBalancer");
+                for (const node of ofType(resources, "redmine:web:WebNode")) {
+                    assert.ok(node.dependencies.includes(lb.urn), `${node.name} waits for the LB`);
+                    const nic = resources.find((r) => r.type === "azure-native:network:NetworkInterface" && r.parent === node.urn);
+                    assert.ok(nic, `${node.name} has its NIC`);
+                }
+            });
+
             it("lets only the configured admin CIDRs reach SSH", () => {
                 const { resources, config } = runs[stack];
                 const admin = JSON.parse(config.values["redmine:adminCidrs"]);

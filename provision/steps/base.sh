@@ -37,6 +37,10 @@ ensure_packages \
   policycoreutils policycoreutils-python \
   nginx
 
+# --- TLS to Azure MySQL ----------------------------------------------------------------
+# The CA bundle database.yml, the data migration and the nightly dump verify the server with.
+update_file "$(step_file azure-mysql-ca.pem)" "$R$MYSQL_CA_BUNDLE" 0644 || true
+
 # --- time ----------------------------------------------------------------------------
 ensure_enabled chronyd
 systemctl is-active --quiet chronyd || systemctl start chronyd

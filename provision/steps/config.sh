@@ -34,7 +34,6 @@ secret_file SECRET_TOKEN secret_token 1
 secret_file SMTP_PASSWORD smtp_password "$SMTP_PASSWORD_ENABLED"
 secret_file DATABASE_CIPHER_KEY database_cipher_key "$CIPHER_KEY_ENABLED"
 
-update_file "$(step_file azure-mysql-ca.pem)" "$R$MYSQL_CA_BUNDLE" 0644 || true
 update_file "$(step_file database.yml)" "$app/config/database.yml" 0640 root:redmine || true
 update_file "$(step_file configuration.yml)" "$app/config/configuration.yml" 0640 root:redmine || true
 update_file "$(step_file abstract_mysql2_adapter.rb)" "$app/config/initializers/abstract_mysql2_adapter.rb" 0644 || true

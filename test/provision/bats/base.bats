@@ -29,6 +29,7 @@ REPO
   [[ $(grep -c '^enabled=0$' "$PROVISION_ROOT/etc/yum.repos.d/OpenLogic.repo") -eq 1 ]]
   not grep -q '^enabled=1' "$PROVISION_ROOT/etc/yum.repos.d/OpenLogic.repo"
   assert_called '^yum clean all$'
+  cmp "$PROVISION_FILES/azure-mysql-ca.pem" "$PROVISION_ROOT/etc/pki/tls/certs/azure-mysql-ca.pem"
   assert_called '^yum install -y .*gcc .*openssl-devel .*libyaml-devel .*mariadb-devel .*mariadb .*rsync .*cifs-utils .*chrony .*policycoreutils-python .*nginx$'
   assert_called '^systemctl enable chronyd$'
   assert_called '^systemctl start chronyd$'

@@ -24,7 +24,6 @@ all_secrets() {
     assert_called "^chown root:redmine $(dirname "$f")/\.provision\."
   done
   cmp "$PROVISION_FILES/database.yml" "$app/config/database.yml"
-  cmp "$PROVISION_FILES/azure-mysql-ca.pem" "$PROVISION_ROOT/etc/pki/tls/certs/azure-mysql-ca.pem"
   [[ -f $app/config/initializers/abstract_mysql2_adapter.rb ]]
   [[ -f $app/config/initializers/secret_token.rb ]]
   # no secret in any config file, the call log or the output
