@@ -197,6 +197,28 @@ describe("npm run plan (the real program, offline)", function () {
         assert.deepStrictEqual([lb.properties[0].new.name, lb.properties[0].new.frontendPort, lb.properties[0].new.backendPort], ["ssh-node-3", 50003, 22]);
     });
 
+    it("removing node 3 again deletes exactly its resources (deletes listed last)", async () => {
+        assert.strictEqual((await plan("--stack", "prod", "--no-policy", "--set", "web.count=3", "--out", file("three.json"))).code, EXIT_OK);
+        const r = await plan("--stack", "prod", "--no-policy", "--json", "--diff", file("three.json"));
+        const changes = changeSet(r);
+        assert.ok(changes.includes("update redmine-prod-web-lb"));
+        const deletes = changes.filter((c) => c.startsWith("delete "));
+        assert.deepStrictEqual(changes.filter((c) => !c.startsWith("delete ") && c !== "update redmine-prod-web-lb"), []);
+        for (const c of deletes) assert.match(c, /^delete redmine-prod-(web-3(-|$)|rollout-start-3$)/);
+        assert.ok(deletes.includes("delete redmine-prod-web-3-vm"));
+        const kinds = JSON.parse(r.out).diff.changes.map((c: { kind: string }) => c.kind);
+        assert.deepStrictEqual(kinds.slice(kinds.indexOf("delete")), deletes.map(() => "delete"), "deletes come after every other change");
+    });
+
+    it("adopting the DNS record shows as an import (=) the first time the record appears", async () => {
+        assert.strictEqual((await plan("--stack", "prod", "--no-policy", "--set", "dns={}", "--out", file("no-dns.json"))).code, EXIT_OK);
+        const r = await plan("--stack", "prod", "--no-policy", "--diff", file("no-dns.json"));
+        assert.strictEqual(r.code, EXIT_OK, r.err);
+        assert.match(r.out, /^ {6}= aws:route53\/record:Record {2}redmine-prod-dns-record {2}\(import\)\n {10}= adopts Z0123456789EXAMPLE_redmine\.example\.com_A/m);
+        assert.match(r.out, /^ {6}\+ redmine:cutover:DnsCutover {2}redmine-prod-dns {2}\(create\)$/m);
+        assert.match(r.out, /= 1 to import/);
+    });
+
     it("shows a create-only change as a replacement (+-) and says the provider decides", async () => {
         const r = await plan("--stack", "prod", "--no-policy", "--set", "web.adminUser=opsadmin", "--diff", file("prod.json"));
         assert.strictEqual(r.code, EXIT_OK, r.err);
