@@ -15,6 +15,9 @@ const COPIED = ["PulumiPolicy.yaml", "package.json"];
 /** Returns a directory that `PolicyAnalyzer.start({ packDir })` can serve: transpiled JS, linked node_modules. */
 export function preparedPackDir(packDir: string, cacheRoot = os.tmpdir()): string {
     const src = path.resolve(packDir);
+    if (!fs.existsSync(path.join(src, "node_modules", "@pulumi", "policy"))) {
+        throw new Error(`the policy pack's dependencies are missing: run \`npm ci --prefix ${path.relative(process.cwd(), src) || "."}\` (or plan with --no-policy)`);
+    }
     const sources = fs.readdirSync(src).filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")).sort();
     const ts = require("typescript") as typeof import("typescript");
     const hash = crypto.createHash("sha256").update(ts.version).update(src);
