@@ -67,6 +67,8 @@ export interface LegacyConfig {
     dbUser: string;
     /** EBS volumes to snapshot; default: the root volume (the program checks nothing else is attached). */
     volumeIds?: string[];
+    /** The legacy sshd's public host key ("ssh-rsa AAAA..."): pins it; without it the first connection is trusted. */
+    hostKey?: string;
 }
 
 export interface DnsConfig {
@@ -270,6 +272,7 @@ export function loadConfig(source: ConfigSource = pulumiConfigSource(), stack = 
         redmineRoot: r.str("legacy.redmineRoot", legacyRaw.redmineRoot, "/var/www/redmine", /^\/[^\s]*$/, "an absolute path"),
         dbName: r.str("legacy.dbName", legacyRaw.dbName, "redmine", /^[A-Za-z0-9_]+$/, "a MySQL database name"),
         dbUser: r.str("legacy.dbUser", legacyRaw.dbUser, "redmine", /^[A-Za-z0-9_]+$/, "a MySQL user name"),
+        hostKey: legacyRaw.hostKey === undefined ? undefined : r.str("legacy.hostKey", legacyRaw.hostKey, undefined, /^(ssh-rsa|ssh-dss|ecdsa-sha2-nistp256) AAAA[0-9A-Za-z+/=]+$/, "the legacy sshd's public host key (ssh-keyscan -t rsa <host> | cut -d' ' -f2-)"),
         volumeIds: legacyRaw.volumeIds === undefined ? undefined : r.list("legacy.volumeIds", legacyRaw.volumeIds, /^vol-[0-9a-f]{8}([0-9a-f]{9})?$/, "EBS volume ids (vol-0123456789abcdef0)"),
     };
 

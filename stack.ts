@@ -102,6 +102,7 @@ export function buildStack(cfg: RedmineConfig): Record<string, unknown> {
             legacy: {
                 sshHost: cfg.legacy.sshHost, sshUser: cfg.legacy.sshUser, sshPrivateKey: cfg.secrets.legacySshPrivateKey!,
                 redmineRoot: cfg.legacy.redmineRoot, dbName: cfg.legacy.dbName, dbUser: cfg.legacy.dbUser, dbPassword: cfg.secrets.legacyDbPassword!,
+                hostKey: cfg.legacy.hostKey,
             },
             target: {
                 sshHost: lb.publicIp, sshPort: lb.sshNatRules[0].port, sshUser: cfg.web.adminUser, sshPrivateKey: cfg.secrets.sshPrivateKey,
@@ -110,6 +111,7 @@ export function buildStack(cfg: RedmineConfig): Record<string, unknown> {
             },
             // The rollback point exists before any data moves; node 1 has its tools and the share; the
             // database is ready. Not node 1's whole install: the rehearsal overlaps the Ruby build.
+            // The last entry resolves only once the phase change passed its rollback check.
             after: [provisioning[0].toolsReady, ...db.ready, ...legacy.snapshots, approvedPhase.apply(() => group)],
         });
     }
@@ -126,7 +128,7 @@ export function buildStack(cfg: RedmineConfig): Record<string, unknown> {
     new NightlyBackup(`${prefix}-nightly-dump`, {
         ssh: ssh(0), after: [provisioning[0].ready, ...db.ready],
         database: { host: db.fqdn, name: db.databaseName, user: db.adminUser, password: cfg.secrets.dbAdminPassword },
-        resourceGroupName, accountName: files.accountName, containerName: files.dumpContainerName, time: cfg.backup.time,
+        resourceGroupName, accountName: files.accountName, storageAccount: files.account, containerName: files.dumpContainerName, time: cfg.backup.time,
         // Valid into the year after next: the first `pulumi up` of each year rotates it.
         sasExpiry: `${new Date().getUTCFullYear() + 2}-01-01T00:00:00Z`,
     });

@@ -135,7 +135,7 @@ export class DataMigration extends pulumi.ComponentResource {
             ].join("\n") + "\n"));
         const scriptsHash = migrationScriptsHash();
 
-        const step = (stepPhase: "prepare" | "freeze", extra: Partial<command.local.CommandArgs>, dependsOn: pulumi.Input<pulumi.Resource>[]) =>
+        const step = (stepPhase: "prepare" | "freeze", extra: Partial<command.local.CommandArgs>, dependsOn: pulumi.Input<pulumi.Resource>[], deleteBeforeReplace = false) =>
             new command.local.Command(`${name}-${stepPhase}`, {
                 create: `${PHASE_COMMAND} ${stepPhase}`,
                 environment,
@@ -147,6 +147,7 @@ export class DataMigration extends pulumi.ComponentResource {
             }, {
                 parent: this,
                 dependsOn,
+                deleteBeforeReplace,
                 additionalSecretOutputs: ["stdout", "stderr"],
                 // Pinned once a later phase owns the data (see the class comment).
                 ignoreChanges: args.phase === stepPhase ? [] : ALL_INPUTS,
@@ -155,7 +156,9 @@ export class DataMigration extends pulumi.ComponentResource {
         const prepare = step("prepare", {}, args.after);
         let last: command.local.Command = prepare;
         if (args.phase !== "prepare") {
-            last = step("freeze", { delete: `${PHASE_COMMAND} unfreeze` }, [...args.after, prepare]);
+            // deleteBeforeReplace: a replaced freeze must lift the old maintenance page BEFORE the new
+            // one goes up and re-dumps, never after (that would reopen legacy for writes).
+            last = step("freeze", { delete: `${PHASE_COMMAND} unfreeze` }, [...args.after, prepare], true);
         }
         this.restored = last;
         this.dataVersion = last.id;

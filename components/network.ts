@@ -47,6 +47,8 @@ export class Network extends pulumi.ComponentResource {
             ...common,
             securityRules: [
                 { ...inbound, name: "allow-mysql-web", priority: 100, access: "Allow", sourceAddressPrefix: this.webSubnetPrefix, destinationAddressPrefix: dbSubnetPrefix, destinationPortRange: "3306" },
+                // Primary and HA standby replicate inside the delegated subnet.
+                { ...inbound, name: "allow-db-subnet-internal", priority: 110, access: "Allow", protocol: "*", sourceAddressPrefix: dbSubnetPrefix, destinationAddressPrefix: dbSubnetPrefix, destinationPortRange: "*" },
                 { ...inbound, name: "deny-vnet-inbound", priority: 4000, access: "Deny", protocol: "*", sourceAddressPrefix: "VirtualNetwork", destinationAddressPrefix: "*", destinationPortRange: "*" },
             ],
         }, { parent: this });

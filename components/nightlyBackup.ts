@@ -12,6 +12,8 @@ export interface NightlyBackupArgs {
     database: { host: pulumi.Input<string>; name: string; user: string; password: pulumi.Input<string> };
     resourceGroupName: pulumi.Input<string>;
     accountName: string;
+    /** The storage account: the SAS is asked for only once it exists (the name alone carries no dependency). */
+    storageAccount: pulumi.Resource;
     containerName: string;
     /** UTC time of day, HH:MM. */
     time: string;
@@ -43,7 +45,7 @@ export class NightlyBackup extends pulumi.ComponentResource {
             protocols: "https",
             keyToSign: "key1",
             sharedAccessExpiryTime: args.sasExpiry,
-        }, { parent: this }).serviceSasToken;
+        }, { parent: this, dependsOn: [args.storageAccount] }).serviceSasToken;
 
         const plan = pulumi.output(args.database.host).apply((dbHost) => planBackup({
             dbHost, dbName: args.database.name, dbUser: args.database.user,

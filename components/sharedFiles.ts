@@ -28,6 +28,8 @@ export class SharedFiles extends pulumi.ComponentResource {
     readonly shareName = SHARE_NAME;
     readonly dumpContainerName = DUMP_CONTAINER;
     readonly share: storage.FileShare;
+    /** The account itself, for invokes that need it to exist (they take its name as a plain string). */
+    readonly account: storage.StorageAccount;
     /** Storage key used for the SMB mount; secret. */
     readonly accountKey: pulumi.Output<string>;
 
@@ -35,7 +37,7 @@ export class SharedFiles extends pulumi.ComponentResource {
         super("redmine:storage:SharedFiles", name, {}, opts);
         if (!/^[a-z0-9]{3,24}$/.test(args.accountName)) throw new Error(`SharedFiles: accountName "${args.accountName}" must be 3-24 lower-case letters and digits`);
 
-        const account = new storage.StorageAccount(`${name}-account`, {
+        const account = this.account = new storage.StorageAccount(`${name}-account`, {
             resourceGroupName: args.resourceGroupName,
             location: args.location,
             accountName: args.accountName,

@@ -189,7 +189,7 @@ export const mysqlHighAvailability = resourceRule<MysqlHaConfig>({
             }
         }
         if (same(db.sku?.tier, "Burstable")) {
-            report("sku.tier is Burstable, which has no high availability; use GeneralPurpose or BusinessCritical.");
+            report("sku.tier is Burstable, which has no high availability; use GeneralPurpose or MemoryOptimized.");
         }
     },
 });

@@ -262,7 +262,10 @@ export const commandSecretsNotLogged = resourceRule({
         if (has(cmd, "stdin")) {
             reasons.push("it receives stdin");
         }
-        const secretEnv = Object.keys(has(cmd, "environment") ? cmd.environment : {}).filter((k) => SECRET_ENV_NAME.test(k));
+        // The environment may be one unknown Output at preview (built from computed addresses):
+        // then only stdin and the secret outputs can tell, and the rule still runs.
+        const envKeys = tryRead(() => Object.keys(has(cmd, "environment") ? cmd.environment : {}));
+        const secretEnv = (envKeys.known && Array.isArray(envKeys.value) ? envKeys.value : []).filter((k: string) => SECRET_ENV_NAME.test(k));
         if (secretEnv.length > 0) {
             reasons.push(`its environment has ${secretEnv.join(", ")}`);
         }

@@ -136,6 +136,13 @@ describe("the cutover phases", () => {
         assert.strictEqual(done.record.ttl, 3600);
     });
 
+    it("lifts an old maintenance page before a replaced freeze puts up the new one", async () => {
+        const { run } = await record("freeze");
+        const freeze = one(run.resources, "command:local:Command", "migration-freeze");
+        assert.ok(freeze.options.deleteBeforeReplace, "deleteBeforeReplace on the freeze step");
+        assert.match(String(freeze.inputs.delete), /phase\.sh unfreeze/);
+    });
+
     it("assumes the customer's role for Route 53 and adopts the record by import", async () => {
         const { run } = await record("switch", "freeze");
         const provider = ofType(run.resources, "pulumi:providers:aws").find((p) => JSON.stringify(p.inputs).includes("assumeRoles"));

@@ -25,6 +25,8 @@ describe("Network", () => {
         const dbNsg = plain(one(resources, "azure-native:network:NetworkSecurityGroup", "db-nsg").inputs);
         const mysql = dbNsg.securityRules.find((r: any) => r.destinationPortRange === "3306");
         assert.strictEqual(mysql.sourceAddressPrefix, "10.20.1.0/24");
+        const internal = dbNsg.securityRules.find((r: any) => r.access === "Allow" && r.sourceAddressPrefix === "10.20.2.0/24" && r.destinationAddressPrefix === "10.20.2.0/24");
+        assert.ok(internal && internal.priority < 4000, "primary and standby may talk inside the db subnet, above the deny");
     });
 
     it("gives the web subnet explicit outbound through a NAT gateway, not default outbound access", async () => {

@@ -239,6 +239,11 @@ describe("policies/security", () => {
             violates(await runResource(commandSecretsNotLogged, { type: REMOTE, props: withValue(withValue(remoteCommandProps(), "stdin", UNKNOWN), "logging", "stderr") }), /receives stdin/);
             readsUnknown(await runResource(commandSecretsNotLogged, { type: REMOTE, props: withValue(remoteCommandProps(), "logging", UNKNOWN) }), /logging/);
         });
+
+        it("still decides at preview when the whole environment is unknown (built from computed addresses)", async () => {
+            clean(await runResource(commandSecretsNotLogged, { type: LOCAL, props: { create: "./phase.sh prepare", stdin: UNKNOWN, environment: UNKNOWN, logging: "none" } }));
+            violates(await runResource(commandSecretsNotLogged, { type: LOCAL, props: { create: "./phase.sh prepare", stdin: UNKNOWN, environment: UNKNOWN, logging: "stdout" } }), /receives stdin/);
+        });
     });
 
     describe("no-plain-text-secrets", () => {
