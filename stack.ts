@@ -64,7 +64,7 @@ export function buildStack(cfg: RedmineConfig): Record<string, unknown> {
     }, inGroup);
 
     const backup = new Backup(`${prefix}-backup`, {
-        ...cfg.backup, resourceGroupName, location, storageAccountId: files.accountId, storageAccountName: files.accountName,
+        ...cfg.backup, resourceGroupName, location, subscriptionId: client.subscriptionId, storageAccountId: files.accountId, storageAccountName: files.accountName,
         shareName: files.shareName, share: files.share, tags, protect: cfg.protectData,
     }, inGroup);
 

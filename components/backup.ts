@@ -1,9 +1,17 @@
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import * as command from "@pulumi/command";
 import * as recoveryservices from "@pulumi/azure-native/recoveryservices";
 import type { BackupConfig } from "../config";
 
+/** Asks the vault for the share's item name; relative to the project, where `pulumi up` runs. */
+const ITEM_NAME_SCRIPT = "provision/azure/file-share-item-name.sh";
+
 export interface BackupArgs extends BackupConfig {
     resourceGroupName: string;
+    subscriptionId: pulumi.Input<string>;
     location: pulumi.Input<string>;
     storageAccountId: pulumi.Input<string>;
     storageAccountName: string;
@@ -75,12 +83,32 @@ export class Backup extends pulumi.ComponentResource {
             },
         }, { parent: this });
 
+        // The vault names a protectable share by an id of its own ("azurefileshare;<id>"), which
+        // only the vault can tell once the container is registered (pulumi-azure-native#1420).
+        const scriptText = fs.readFileSync(path.join(__dirname, "..", ITEM_NAME_SCRIPT), "utf8");
+        const itemName = new command.local.Command(`${name}-files-item-name`, {
+            create: `bash ${ITEM_NAME_SCRIPT}`,
+            environment: {
+                SUBSCRIPTION_ID: args.subscriptionId,
+                VAULT_RESOURCE_GROUP: args.resourceGroupName,
+                VAULT_NAME: vault.name,
+                STORAGE_ACCOUNT: args.storageAccountName,
+                SHARE_NAME: args.shareName,
+            },
+            triggers: [crypto.createHash("sha256").update(scriptText).digest("hex"), args.storageAccountName, args.shareName],
+            addPreviousOutputInEnv: false,
+        }, { parent: this, dependsOn: [container, args.share] });
+
         new recoveryservices.ProtectedItem(`${name}-files-item`, {
             resourceGroupName: args.resourceGroupName,
             vaultName: vault.name,
             fabricName: "Azure",
             containerName,
-            protectedItemName: `azurefileshare;${args.shareName}`,
+            protectedItemName: itemName.stdout.apply((s) => {
+                const found = s.trim();
+                if (!/^azurefileshare;/i.test(found)) throw new Error(`Backup: ${ITEM_NAME_SCRIPT} printed "${found}", not an azurefileshare;<id> item name`);
+                return found;
+            }),
             properties: {
                 protectedItemType: "AzureFileShareProtectedItem",
                 sourceResourceId: args.storageAccountId,

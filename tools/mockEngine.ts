@@ -113,6 +113,9 @@ function placeholderOutputs(type: string, name: string, inputs: Record<string, a
             return { id: `snap-${hex(name, 17)}`, arn: `arn:aws:ec2:region::snapshot/snap-${hex(name, 17)}` };
         case "aws:route53/record:Record":
             return { fqdn: inputs.name };
+        case "command:local:Command":
+            // What a command prints is only known once it ran; this is the one it prints.
+            return { stdout: /file-share-item-name\.sh/.test(String(inputs.create)) ? "azurefileshare;placeholder-item-id" : "", stderr: "" };
         default:
             return type.startsWith("azure-native:") ? { name: inputNameOf(inputs) ?? name, id: armId } : {};
     }

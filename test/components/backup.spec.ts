@@ -8,7 +8,7 @@ describe("Backup", () => {
         const share = new storage.FileShare("share", { resourceGroupName: "rg", accountName: "redmineprodabc123" });
         new Backup("backup", {
             vaultRedundancy: "GeoRedundant", retentionDays: 30, time: "17:00", dumpRetentionDays: 30,
-            resourceGroupName: "rg", location: "japaneast", storageAccountId: "acct-id", storageAccountName: "redmineprodabc123",
+            resourceGroupName: "rg", subscriptionId: "sub", location: "japaneast", storageAccountId: "acct-id", storageAccountName: "redmineprodabc123",
             shareName: "redmine-files", share,
         });
     });
@@ -27,10 +27,15 @@ describe("Backup", () => {
         assert.deepStrictEqual(props.retentionPolicy.dailySchedule.retentionDuration, { count: 30, durationType: "Days" });
         const item = one(resources, "azure-native:recoveryservices:ProtectedItem");
         assert.strictEqual(plain(item.inputs).properties.protectedItemType, "AzureFileShareProtectedItem");
-        assert.strictEqual(plain(item.inputs).protectedItemName, "azurefileshare;redmine-files");
+        // The vault's own name for the share, asked once the container is registered.
+        const lookup = one(resources, "command:local:Command", "files-item-name");
+        assert.deepStrictEqual(plain(lookup.inputs).environment, { SUBSCRIPTION_ID: "sub", VAULT_RESOURCE_GROUP: "rg", VAULT_NAME: plain(one(resources, "azure-native:recoveryservices:Vault").inputs).vaultName ?? "backup-vault", STORAGE_ACCOUNT: "redmineprodabc123", SHARE_NAME: "redmine-files" });
+        assert.ok(item.propertyDependencies.protectedItemName.includes(lookup.urn));
+        assert.strictEqual(plain(item.inputs).protectedItemName, "azurefileshare;placeholder-item-id");
         assert.ok(item.dependencies.includes(policy.urn), "item uses the policy");
         assert.ok(item.dependencies.some((d) => d.endsWith("::share")), "item waits for the share");
         const container = one(resources, "azure-native:recoveryservices:ProtectionContainer");
+        assert.ok(lookup.dependencies.includes(container.urn), "the lookup waits for the container registration");
         assert.strictEqual(plain(container.inputs).containerName, "storagecontainer;Storage;rg;redmineprodabc123");
     });
 });

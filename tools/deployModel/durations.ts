@@ -57,6 +57,7 @@ export const DURATIONS: readonly DurationEntry[] = [
     { key: "command:migrate", minutes: 2 },
     { key: "command:start", minutes: 1.5 },
     { key: "command:install", minutes: 0.5 },
+    { key: "command:files-item-name", minutes: 1 },
     { key: "command:prepare", minutes: 0 },
     { key: "command:freeze", minutes: 0 },
 ];
