@@ -153,6 +153,8 @@ export class WebNodeProvisioning extends pulumi.ComponentResource {
         };
 
         const connection = sshConnection(args.ssh);
+        // A rebuilt VM keeps its address and NAT port, so only its id tells the steps to run again.
+        const vmId: pulumi.Input<string> = args.vm instanceof pulumi.CustomResource ? args.vm.id : "";
         const byName = new Map<NodeStepName, command.remote.Command>();
         const triggers: pulumi.Output<string>[] = [];
         for (const step of NODE_STEPS) {
@@ -174,18 +176,19 @@ export class WebNodeProvisioning extends pulumi.ComponentResource {
                 stdin = pulumi.all(needed).apply(values => encodeSecrets(shape.secrets, values));
             }
             const dependsOn: pulumi.Resource[] = step === "wait-ssh" ? [args.vm] : shape.after.map(a => byName.get(a)!);
-            const cmd = new command.remote.Command(
-                `${name}-${step}`,
-                commandArgs(shape, step === "wait-ssh" ? sshConnection(args.ssh, true) : connection, create, trigger, stdin),
-                commandOptions(shape, this, dependsOn),
-            );
+            const cmdArgs = commandArgs(shape, step === "wait-ssh" ? sshConnection(args.ssh, true) : connection, create, trigger, stdin);
+            cmdArgs.triggers = [trigger, vmId];
+            const cmd = new command.remote.Command(`${name}-${step}`, cmdArgs, commandOptions(shape, this, dependsOn));
             byName.set(step, cmd);
         }
 
         this.steps = NODE_STEPS.map(s => byName.get(s)!);
         this.ready = byName.get("services")!;
         this.toolsReady = byName.get("mount")!;
-        this.revision = pulumi.all(triggers).apply(ts => sha256(ts.join("\n")));
+        // What the running app was started with: every step and the VM. Secrets stay out of it
+        // (no trigger carries a secret, not even hashed): the config step restarts the workers
+        // itself when a secret file changed.
+        this.revision = pulumi.all([pulumi.all(triggers), vmId]).apply(([ts, id]) => sha256([...ts, `vm:${id}`].join("\n")));
         this.registerOutputs({ revision: this.revision });
     }
 }

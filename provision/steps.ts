@@ -229,6 +229,7 @@ export function planNodeStep(name: NodeStepName, v: NodeValues, opts: PlanOption
                 {
                     REDMINE_DIR: REMOTE.redmineDir,
                     SECRETS_DIR: REMOTE.secretsDir,
+                    THIN_WORKERS_FILE: REMOTE.thinWorkersFile,
                     SMTP_PASSWORD_ENABLED: smtpPassword ? 1 : 0,
                     CIPHER_KEY_ENABLED: v.cipherKey ? 1 : 0,
                 },

@@ -20,12 +20,13 @@ app="$R$REDMINE_DIR"
 [[ -d $app/config/initializers ]] || die "Redmine is not installed in $REDMINE_DIR: the redmine step must run first"
 
 # secret_file NAME FILE ENABLED
+secrets_changed=0
 secret_file() {
   local var="SECRET_$1" dest="$R$SECRETS_DIR/$2"
   if [[ $3 == 1 ]]; then
-    update_file <(printf '%s' "${!var}") "$dest" 0640 root:redmine || true
+    if update_file <(printf '%s' "${!var}") "$dest" 0640 root:redmine; then secrets_changed=1; fi
   else
-    remove_file "$dest" || true
+    if remove_file "$dest"; then secrets_changed=1; fi
   fi
 }
 ensure_dir "$R$SECRETS_DIR" 0750 root:redmine
@@ -38,5 +39,16 @@ update_file "$(step_file database.yml)" "$app/config/database.yml" 0640 root:red
 update_file "$(step_file configuration.yml)" "$app/config/configuration.yml" 0640 root:redmine || true
 update_file "$(step_file abstract_mysql2_adapter.rb)" "$app/config/initializers/abstract_mysql2_adapter.rb" 0644 || true
 update_file "$(step_file secret_token.rb)" "$app/config/initializers/secret_token.rb" 0644 || true
-# Running workers pick the new files up at the rollout's restart.
+# Running workers pick new config files up at the rollout's restart. A rotated secret does not
+# change any trigger (none carries a secret), so restart the running workers here, one at a
+# time, so the node keeps serving while they reload.
+if ((secrets_changed)) && [[ -r $R$THIN_WORKERS_FILE ]]; then
+  workers=$(cat "$R$THIN_WORKERS_FILE")
+  for ((i = 1; i <= workers; i++)); do
+    if systemctl is-active --quiet "redmine-thin@$i.service"; then
+      systemctl restart "redmine-thin@$i.service"
+      sleep "${RESTART_PAUSE_SECONDS:-10}"
+    fi
+  done
+fi
 echo "config ready"

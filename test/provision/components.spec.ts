@@ -225,7 +225,8 @@ describe("WebNodeProvisioning and Rollout under Pulumi mocks", function () {
         const v = nodeValues({ tls: true, cipherKey: true });
         for (const step of NODE_STEPS) {
             const expected = stepTrigger(planNodeStep(step, v));
-            assert.deepEqual(plain(byName(two.resources, `web-1-${step}`).inputs).triggers, [expected], step);
+            // and the VM's id: a rebuilt VM (same address and port) must be provisioned again
+            assert.deepEqual(plain(byName(two.resources, `web-1-${step}`).inputs).triggers, [expected, "vm-1-id"], step);
         }
     });
 

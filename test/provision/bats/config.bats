@@ -52,6 +52,24 @@ all_secrets() {
   [[ $(grep -c '^chown' "$STUB_LOG") -eq 1 ]]
 }
 
+@test "config: a rotated secret restarts the running workers one by one; a rerun restarts nothing" {
+  use_step_files config
+  all_secrets
+  run_step config "$BATS_TEST_TMPDIR/stdin"
+  mkdir -p "$PROVISION_ROOT/etc/redmine" "$STUB_STATE/active"
+  echo 2 >"$PROVISION_ROOT/etc/redmine/thin-workers"
+  touch "$STUB_STATE/active/redmine-thin@1.service" "$STUB_STATE/active/redmine-thin@2.service"
+  export RESTART_PAUSE_SECONDS=0
+  run_step config "$BATS_TEST_TMPDIR/stdin"
+  assert_success
+  refute_called '^systemctl restart'
+  secrets DB_PASSWORD=rotated-PLACEHOLDER SECRET_TOKEN=token-PLACEHOLDER-0123456789abcdef0123456789 SMTP_PASSWORD=smtp-PLACEHOLDER >"$BATS_TEST_TMPDIR/stdin-rotated"
+  run_step config "$BATS_TEST_TMPDIR/stdin-rotated"
+  assert_success
+  assert_called '^systemctl restart redmine-thin@1.service$'
+  assert_called '^systemctl restart redmine-thin@2.service$'
+}
+
 @test "config: a missing secret fails naming it, not printing the others" {
   use_step_files config
   secrets DB_PASSWORD=db-PLACEHOLDER >"$BATS_TEST_TMPDIR/stdin"
