@@ -153,6 +153,9 @@ start_agent() {
   ssh-add -q "$T/LEGACY_SSH_KEY" 2>/dev/null || die "the legacy SSH key could not be loaded into ssh-agent"
 }
 
+# The real share is a mount point; tests copy into a plain directory (TARGET_FILES_REQUIRE_MOUNT=0).
+if [ "${TARGET_FILES_REQUIRE_MOUNT:-1}" = 1 ]; then require_mount=(--require-mount); else require_mount=(); fi
+
 files_sync() {
   to_target_file "$TW/legacy_known_hosts" < "$T/known_hosts"
   local rsh rsync_path=rsync
@@ -163,7 +166,7 @@ files_sync() {
   "$SSH" -A -R "127.0.0.1:$TUNNEL_PORT:$LEGACY_SSH_HOST:${LEGACY_SSH_PORT:-22}" -oExitOnForwardFailure=yes "${target_opts[@]}" \
     "$TARGET_SSH_USER@$TARGET_SSH_HOST" \
     "$(remote_cmd bash "$TW/bin/files-sync.sh" --mode "$1" --source "$LEGACY_SSH_USER@127.0.0.1:$legacy_files" \
-      --dest "$TARGET_FILES_PATH" --rsh "$rsh" --rsync-path "$rsync_path")"
+      --dest "$TARGET_FILES_PATH" "${require_mount[@]}" --rsh "$rsh" --rsync-path "$rsync_path")"
 }
 
 dump_to_target() { # name [--require-quiescent]
@@ -184,6 +187,8 @@ verify_db() {
 }
 
 verify_files() { # [--report-only]
+  # The share must be what is compared: an unmounted share would compare the node's own disk.
+  if [ "${#require_mount[@]}" -gt 0 ]; then on_target mountpoint -q "$TARGET_FILES_PATH"; fi
   on_legacy bash "$LW/bin/verify.sh" files-manifest "$legacy_files" --out "$LW/files.manifest"
   on_legacy cat "$LW/files.manifest" | to_target_file "$TW/legacy-files.manifest"
   on_target bash "$TW/bin/verify.sh" files-manifest "$TARGET_FILES_PATH" --out "$TW/share-files.manifest"

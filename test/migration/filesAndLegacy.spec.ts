@@ -89,6 +89,12 @@ describe("migration: files/ sync and verification with rsync", () => {
         expectOk(compare(), "compare with a partial dir present");
     });
 
+    it("with --require-mount, refuses a share that is not mounted instead of filling the node's disk", () => {
+        const res = runScript("files-sync.sh", ["--mode", "delta", "--source", legacy, "--dest", share, "--require-mount"]);
+        assert.notStrictEqual(res.status, 0);
+        assert.match(res.stderr, /is not mounted: the attachments share must be mounted before files are copied/);
+    });
+
     it("refuses a bad mode and a missing source", () => {
         assert.match(runScript("files-sync.sh", ["--mode", "all", "--source", legacy, "--dest", share]).stderr, /--mode must be presync or delta/);
         const missing = runScript("files-sync.sh", ["--mode", "delta", "--source", path.join(dir, "nope"), "--dest", share]);

@@ -66,6 +66,8 @@ describe("migration: phase.sh prepare and freeze, run locally through an SSH sta
             TARGET_SSH_HOST: "20.1.2.3", TARGET_SSH_PORT: "50001", TARGET_SSH_USER: "azureuser",
             TARGET_DB_HOST: azureDb.host, TARGET_DB_PORT: String(azureDb.port), TARGET_DB_NAME: "redmine", TARGET_DB_USER: azureDb.user,
             TARGET_DB_SSL_CA: "", TARGET_FILES_PATH: path.join(dir, "node1/srv/redmine-files"),
+            // a plain directory stands in for the share's mount point here
+            TARGET_FILES_REQUIRE_MOUNT: "0",
             TARGET_WORK_DIR: path.join(dir, "node1/var/lib/redmine-migration"),
             TARGET_LEGACY_KEYS_FILE: path.join(dir, "node1/etc/redmine/legacy-secrets.yml"),
             MIGRATION_LOG: path.join(dir, "cutover.log"),
