@@ -53,7 +53,13 @@ export interface BackupConfig {
     dumpRetentionDays: number;
 }
 
-export interface AppConfig { thinWorkers: number; maxUploadMb: number; downloadBaseUrl?: string }
+export interface AppConfig {
+    thinWorkers: number;
+    maxUploadMb: number;
+    downloadBaseUrl?: string;
+    /** IANA zone of the node clocks. Redmine 2.6 stores local times, so it must be the legacy server's. */
+    timeZone: string;
+}
 
 export interface SmtpConfig { host: string; port: number; user?: string; from: string }
 
@@ -144,7 +150,7 @@ export const DEFAULTS = {
     },
     files: { sku: "Standard_ZRS", quotaGb: 100, softDeleteDays: 14 },
     backup: { vaultRedundancy: "GeoRedundant", retentionDays: 30, time: "17:00", dumpRetentionDays: 30 },
-    app: { thinWorkers: 2, maxUploadMb: 20 },
+    app: { thinWorkers: 2, maxUploadMb: 20, timeZone: "UTC" },
     dns: { region: "us-east-1", cutoverTtl: 60, normalTtl: 3600 },
     notice: { freezeMinutes: 60 },
     cutover: "prepare",
@@ -240,6 +246,7 @@ export function loadConfig(source: ConfigSource = pulumiConfigSource(), stack = 
     const app: AppConfig = {
         thinWorkers: r.int("app.thinWorkers", appRaw.thinWorkers, DEFAULTS.app.thinWorkers, 1, 16, "1 to 16"),
         maxUploadMb: r.int("app.maxUploadMb", appRaw.maxUploadMb, DEFAULTS.app.maxUploadMb, 1, 2048, "1 to 2048"),
+        timeZone: r.str("app.timeZone", appRaw.timeZone, DEFAULTS.app.timeZone, /^(UTC|[A-Z][A-Za-z_-]+(\/[A-Za-z0-9_+-]+){1,2})$/, "an IANA time zone such as Asia/Tokyo: the legacy server's (date +%Z there)"),
         downloadBaseUrl: appRaw.downloadBaseUrl === undefined ? undefined : r.str("app.downloadBaseUrl", appRaw.downloadBaseUrl, undefined, /^https:\/\/[^\s]+[^/]$/, "an https URL without a trailing slash"),
     };
 

@@ -75,7 +75,7 @@ export function buildStack(cfg: RedmineConfig): Record<string, unknown> {
         index: i + 1,
         ssh: ssh(i),
         vm: node.vm,
-        redmine: { hostname: cfg.hostname, thinWorkers: cfg.app.thinWorkers, maxUploadMb: cfg.app.maxUploadMb, downloadBaseUrl: cfg.app.downloadBaseUrl, smtp: cfg.smtp },
+        redmine: { hostname: cfg.hostname, thinWorkers: cfg.app.thinWorkers, maxUploadMb: cfg.app.maxUploadMb, downloadBaseUrl: cfg.app.downloadBaseUrl, smtp: cfg.smtp, timeZone: cfg.app.timeZone },
         database: { host: db.fqdn, name: db.databaseName, user: db.adminUser, password: cfg.secrets.dbAdminPassword },
         files: { accountName: files.accountName, shareName: files.shareName, accountKey: files.accountKey },
         secretToken: cfg.secrets.secretToken,

@@ -27,6 +27,8 @@ export interface RedmineSettings {
     /** Optional mirror for the ruby-build, ruby and Redmine tarballs (same file names). */
     downloadBaseUrl?: string;
     smtp?: { host: string; port: number; user?: string; from: string };
+    /** IANA zone of the node clocks: the legacy server's (Redmine 2.6 stores local times). */
+    timeZone?: string;
 }
 
 export interface WebNodeProvisioningArgs {

@@ -47,6 +47,8 @@ export interface RedmineValues {
     maxUploadMb: number;
     downloadBaseUrl?: string;
     smtp?: SmtpSettings;
+    /** IANA zone of the node clock (Redmine 2.6 stores local times: it must be the legacy one). */
+    timeZone?: string;
 }
 
 export interface NodeValues {
@@ -101,6 +103,9 @@ export function validateRedmine(r: RedmineValues): void {
     }
     if (!Number.isInteger(r.maxUploadMb) || r.maxUploadMb < 1 || r.maxUploadMb > 4096) {
         throw new Error(`redmine.maxUploadMb must be an integer from 1 to 4096, got ${r.maxUploadMb}`);
+    }
+    if (r.timeZone !== undefined && !/^(UTC|[A-Z][A-Za-z_-]+(\/[A-Za-z0-9_+-]+){1,2})$/.test(r.timeZone)) {
+        throw new Error(`redmine.timeZone must be an IANA zone such as Asia/Tokyo or UTC, got '${r.timeZone}'`);
     }
     if (r.downloadBaseUrl !== undefined && !/^https?:\/\/[^\s'"]+$/.test(r.downloadBaseUrl)) {
         throw new Error(`redmine.downloadBaseUrl must be an http(s) URL, got '${r.downloadBaseUrl}'`);
@@ -169,6 +174,7 @@ export function planNodeStep(name: NodeStepName, v: NodeValues, opts: PlanOption
                 REDMINE_DIR: REMOTE.redmineDir,
                 SOCKET_DIR: REMOTE.socketDir,
                 MYSQL_CA_BUNDLE: REMOTE.mysqlCaBundle,
+                ...(r.timeZone ? { TIMEZONE: r.timeZone } : {}),
             });
         case "nginx":
             return plan(

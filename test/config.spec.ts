@@ -96,6 +96,7 @@ describe("stack configuration", () => {
         it("a read-access geo SKU", () => assertRejected(["files.sku=Standard_RAGRS"], "files.sku", /Azure Files/));
         it("an unknown cutover phase", () => assertRejected(["cutover=go"], "cutover", /prepare, freeze, switch, complete/));
         it("a bad zone", () => assertRejected(["web.zones=[\"4\"]"], "web.zones", /"1", "2", "3"/));
+        it("a time zone that is not an IANA name", () => assertRejected(["app.timeZone=JST+9"], "app.timeZone", /IANA time zone/));
         it("a bad hostname", () => assertRejected(["hostname=Not_A_Host"], "hostname", /DNS name/));
         it("a bad role ARN", () => assertRejected(["dns.roleArn=role/x"], "dns.roleArn", /IAM role ARN/));
         it("a cutover TTL above 300", () => assertRejected(["dns.cutoverTtl=3600"], "dns.cutoverTtl", /30 to 300/));

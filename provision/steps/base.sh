@@ -42,6 +42,11 @@ ensure_packages \
 update_file "$(step_file azure-mysql-ca.pem)" "$R$MYSQL_CA_BUNDLE" 0644 || true
 
 # --- time ----------------------------------------------------------------------------
+# Redmine 2.6 writes local times into the database, so the clock's zone must be the legacy
+# server's: the imported rows and the new ones then mean the same hour.
+if [[ -n ${TIMEZONE:-} && $(readlink "$R/etc/localtime" 2>/dev/null) != */zoneinfo/$TIMEZONE ]]; then
+  timedatectl set-timezone "$TIMEZONE"
+fi
 ensure_enabled chronyd
 systemctl is-active --quiet chronyd || systemctl start chronyd
 

@@ -74,3 +74,13 @@ REPO
   run_step base
   assert_failure_with "yum install failed"
 }
+
+@test "base: sets the node clock to the legacy server's zone, once" {
+  set_setting TIMEZONE Asia/Tokyo
+  run_step base
+  assert_success
+  assert_called '^timedatectl set-timezone Asia/Tokyo$'
+  run_step base
+  assert_success
+  refute_called '^timedatectl'
+}
