@@ -3,10 +3,12 @@
 # manifest, check the dump's SHA-256, restore.sh, then verify.sh against the saved manifest.
 #
 #   restore-backup.sh --list [--config FILE]
-#   restore-backup.sh NAME [--config FILE] [--database DB]
+#   restore-backup.sh NAME --database DB [--production] [--config FILE]
 #
 # NAME is the blob name without extension (as nightly-backup.sh prints and --list shows).
-# --database restores into another database (a drill next to production: redmine_drill).
+# --database names the target and is required: a drill goes next to production
+# (redmine_drill); restoring over production's own database also needs --production, since
+# it drops every table first.
 # Uses the nightly config (see nightly-backup.sh); RESTORE_SAS_FILE (default BACKUP_SAS_FILE)
 # must allow read+list ("sp=rl"). Tables that changed while the nightly dump ran are marked
 # live in its manifest and reported, not compared.
@@ -15,13 +17,14 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=provision/migration/lib.sh
 . "$HERE/lib.sh"
 
-config=/etc/redmine/nightly-backup.env name="" database="" list=0
+config=/etc/redmine/nightly-backup.env name="" database="" list=0 production=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --config) config=$2; shift 2 ;;
     --database) database=$2; shift 2 ;;
     --list) list=1; shift ;;
-    -*) die "usage: restore-backup.sh --list | NAME [--config FILE] [--database DB]" ;;
+    --production) production=1; shift ;;
+    -*) die "usage: restore-backup.sh --list | NAME --database DB [--production] [--config FILE]" ;;
     *) name=$1; shift ;;
   esac
 done
@@ -31,7 +34,13 @@ done
 : "${BACKUP_CONTAINER_URL:?BACKUP_CONTAINER_URL is required}"
 sas_file=${RESTORE_SAS_FILE:-${BACKUP_SAS_FILE:?BACKUP_SAS_FILE is required}}
 [ -r "$sas_file" ] || die "SAS file $sas_file is not readable"
-if [ -n "$database" ]; then DB_NAME=$database; fi
+if [ "$list" -eq 0 ]; then
+  [ -n "$database" ] || die "name the target: --database redmine_drill for a drill, or --database $DB_NAME --production to overwrite production"
+  if [ "$database" = "$DB_NAME" ] && [ "$production" -ne 1 ]; then
+    die "--database $database is production's database: add --production to drop and replace it"
+  fi
+  DB_NAME=$database
+fi
 export DB_HOST DB_PORT DB_USER DB_NAME DB_SSL_CA DB_PASSWORD_FILE
 prefix=${BACKUP_PREFIX:-redmine}
 umask 077
@@ -49,7 +58,7 @@ if [ "$list" -eq 1 ]; then
   sed -e 's/<Name>/\n<Name>/g' "$MIG_TMP/list.xml" | sed -n 's/^<Name>\([^<]*\)\.manifest<\/Name>.*/\1/p' | LC_ALL=C sort
   exit 0
 fi
-[ -n "$name" ] || die "usage: restore-backup.sh --list | NAME [--config FILE] [--database DB]"
+[ -n "$name" ] || die "usage: restore-backup.sh --list | NAME --database DB [--production] [--config FILE]"
 name=${name%.sql.gz}
 name=${name%.manifest}
 

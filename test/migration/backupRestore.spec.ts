@@ -69,6 +69,16 @@ describe("migration: nightly backup to blob storage and its restore drill", func
         assert.strictEqual(azure.sql("SELECT subject FROM issues WHERE id = 7", "redmine_drill").trim(), "日本語の課題 7: 文字化けしないこと");
     });
 
+    it("will not overwrite production unless told so, and says how", async () => {
+        const none = await runScriptAsync("restore-backup.sh", [blobName, "--config", config]);
+        assert.notStrictEqual(none.status, 0);
+        assert.match(none.stderr, /name the target: --database redmine_drill for a drill, or --database \S+ --production/);
+        const prodName = /^DB_NAME=(.*)$/m.exec(fs.readFileSync(config, "utf8"))![1];
+        const prod = await runScriptAsync("restore-backup.sh", [blobName, "--config", config, "--database", prodName]);
+        assert.notStrictEqual(prod.status, 0);
+        assert.match(prod.stderr, /is production's database: add --production/);
+    });
+
     it("refuses a damaged download before touching the database", async () => {
         const gz = stub.blobs.get(`${blobName}.sql.gz`)!;
         const damaged = Buffer.from(gz);
