@@ -84,8 +84,12 @@ export interface DnsConfig {
     region: string;
     cutoverTtl: number;
     normalTtl: number;
-    /** The address the record holds today; defaults to the legacy instance's public IP. */
-    legacyAddress?: string;
+    /**
+     * The address the record holds today (`dig +short <record>`). Stated, not looked up: the
+     * first `up` adopts the record and writes this value back, so a wrong guess would move
+     * production DNS in prepare.
+     */
+    legacyAddress: string;
 }
 
 export interface NoticeConfig { freezeStart?: string; freezeMinutes: number; contact?: string }
@@ -291,7 +295,7 @@ export function loadConfig(source: ConfigSource = pulumiConfigSource(), stack = 
         region: r.str("dns.region", dnsRaw.region, DEFAULTS.dns.region, /^[a-z]{2}(-[a-z]+)+-\d$/, "an AWS region"),
         cutoverTtl: r.int("dns.cutoverTtl", dnsRaw.cutoverTtl, DEFAULTS.dns.cutoverTtl, 30, 300, "30 to 300 seconds"),
         normalTtl: r.int("dns.normalTtl", dnsRaw.normalTtl, DEFAULTS.dns.normalTtl, 60, 172800, "60 to 172800 seconds"),
-        legacyAddress: dnsRaw.legacyAddress === undefined ? undefined : r.str("dns.legacyAddress", dnsRaw.legacyAddress, undefined, IPV4, "an IPv4 address"),
+        legacyAddress: r.str("dns.legacyAddress", dnsRaw.legacyAddress, undefined, IPV4, "the IPv4 address the record holds today (dig +short <recordName>)"),
     };
     if (dns && hostname && dns.recordName.replace(/\.$/, "") !== hostname) r.problem(`dns.recordName: "${dns.recordName}" must be the Redmine hostname "${hostname}"`);
 
@@ -302,7 +306,6 @@ export function loadConfig(source: ConfigSource = pulumiConfigSource(), stack = 
         contact: noticeRaw.contact === undefined ? undefined : r.str("notice.contact", noticeRaw.contact, undefined, /^.{3,200}$/, "a short contact line"),
     };
 
-    if (dns && !dns.legacyAddress && !legacy) r.problem("dns.legacyAddress: required when legacy.* is not set (the address the record holds today)");
     if (cutover !== "prepare" && !legacy) r.problem(`cutover: "${cutover}" needs the legacy server (set legacy.*)`);
     if ((cutover === "switch" || cutover === "complete") && !dns) r.problem(`cutover: "${cutover}" needs dns.* to point the record at Azure`);
 

@@ -139,7 +139,7 @@ export function buildStack(cfg: RedmineConfig): Record<string, unknown> {
         dns = new DnsCutover(`${prefix}-dns`, {
             phase: cfg.cutover, zoneId: cfg.dns.zoneId, recordName: cfg.dns.recordName, roleArn: cfg.dns.roleArn,
             externalId: cfg.secrets.dnsExternalId!, region: cfg.dns.region, cutoverTtl: cfg.dns.cutoverTtl, normalTtl: cfg.dns.normalTtl,
-            legacyAddress: cfg.dns.legacyAddress ?? legacy?.publicIp ?? "",
+            legacyAddress: cfg.dns.legacyAddress,
             azureAddress: lb.publicIp,
             approvedPhase,
             // Lowering the TTL waits for nothing; moving the record waits for verified data and serving nodes.

@@ -100,6 +100,7 @@ describe("stack configuration", () => {
         it("a bad hostname", () => assertRejected(["hostname=Not_A_Host"], "hostname", /DNS name/));
         it("a bad role ARN", () => assertRejected(["dns.roleArn=role/x"], "dns.roleArn", /IAM role ARN/));
         it("a cutover TTL above 300", () => assertRejected(["dns.cutoverTtl=3600"], "dns.cutoverTtl", /30 to 300/));
+        it("a DNS record without the address it holds today", () => assertRejected(["dns.legacyAddress=\"\""], "dns.legacyAddress", /dig \+short/));
         it("a record that is not the hostname", () => assertRejected(["dns.recordName=other.example.com"], "dns.recordName", /must be the Redmine hostname/));
         it("an object given as a string", () => assertRejected(["db=small"], "db", /must be an object/));
     });
