@@ -7,7 +7,6 @@
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 
 interface TsNodeService {
@@ -16,7 +15,8 @@ interface TsNodeService {
     config: { options: unknown };
 }
 
-export const CACHE_DIR = path.join(os.tmpdir(), "redmine-plan-ts-cache");
+/** Inside the checkout (gitignored), not a shared temp dir another user could plant code in. */
+export const CACHE_DIR = path.join(__dirname, "..", "..", ".tmp", "plan-ts-cache");
 
 /** Wraps the running ts-node service's compile with the cache; does nothing when ts-node is not loaded. */
 export function installCompileCache(dir = CACHE_DIR): boolean {

@@ -6,14 +6,13 @@
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 
 /** Files of the pack that are copied as they are. */
 const COPIED = ["PulumiPolicy.yaml", "package.json"];
 
 /** Returns a directory that `PolicyAnalyzer.start({ packDir })` can serve: transpiled JS, linked node_modules. */
-export function preparedPackDir(packDir: string, cacheRoot = os.tmpdir()): string {
+export function preparedPackDir(packDir: string, cacheRoot = path.join(__dirname, "..", "..", ".tmp")): string {
     const src = path.resolve(packDir);
     if (!fs.existsSync(path.join(src, "node_modules", "@pulumi", "policy"))) {
         throw new Error(`the policy pack's dependencies are missing: run \`npm ci --prefix ${path.relative(process.cwd(), src) || "."}\` (or plan with --no-policy)`);
@@ -22,6 +21,8 @@ export function preparedPackDir(packDir: string, cacheRoot = os.tmpdir()): strin
     const ts = require("typescript") as typeof import("typescript");
     const hash = crypto.createHash("sha256").update(ts.version).update(src);
     for (const f of [...sources, ...COPIED]) hash.update(f).update(fs.readFileSync(path.join(src, f)));
+    // In the checkout's gitignored .tmp/, not a shared temp dir another user could plant code in.
+    fs.mkdirSync(cacheRoot, { recursive: true });
     const dir = path.join(cacheRoot, `redmine-policy-pack-${hash.digest("hex").slice(0, 16)}`);
     if (fs.existsSync(path.join(dir, "index.js"))) return dir;
 
