@@ -70,15 +70,22 @@ export interface ResourceRuleDef<C> {
     validate: (props: Record<string, any>, args: ResourceValidationArgs, cfg: C & BaseConfig, report: ReportViolation) => void | Promise<void>;
 }
 
-/** A resource rule: mandatory by default (prod); config/dev.json lowers the cost-driven ones. */
-export function resourceRule<C = object>(def: ResourceRuleDef<C>): ResourceValidationPolicy {
-    const schema = def.schema ?? {};
+/** What every rule of this pack declares: mandatory by default (config/dev.json lowers the cost-driven ones), `excludeFor` in its schema. */
+function ruleMetadata(def: { name: string; description: string; severity?: "low" | "medium" | "high" | "critical"; schema?: Schema }) {
     return {
         name: def.name,
         description: def.description,
-        enforcementLevel: "mandatory",
+        enforcementLevel: "mandatory" as const,
         severity: def.severity ?? "high",
-        configSchema: { properties: { ...schema, excludeFor: excludeForSchema } },
+        configSchema: { properties: { ...(def.schema ?? {}), excludeFor: excludeForSchema } },
+    };
+}
+
+/** A resource rule over the types it names. */
+export function resourceRule<C = object>(def: ResourceRuleDef<C>): ResourceValidationPolicy {
+    const schema = def.schema ?? {};
+    return {
+        ...ruleMetadata(def),
         validateResource: (args, report) => {
             if (!def.types.includes(args.type)) {
                 args.notApplicable(`applies to ${def.types.join(", ")}`);
@@ -117,11 +124,7 @@ export interface StackRuleDef<C> {
 export function stackRule<C = object>(def: StackRuleDef<C>): StackValidationPolicy {
     const schema = def.schema ?? {};
     return {
-        name: def.name,
-        description: def.description,
-        enforcementLevel: "mandatory",
-        severity: def.severity ?? "high",
-        configSchema: { properties: { ...schema, excludeFor: excludeForSchema } },
+        ...ruleMetadata(def),
         validateStack: (args, reportViolation) => {
             if (!args.resources.some((r) => def.appliesTo.includes(r.type))) {
                 args.notApplicable(`the stack has no ${def.appliesTo.join(" or ")}`);

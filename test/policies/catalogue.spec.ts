@@ -43,7 +43,7 @@ const NSG = "azure-native:network:NetworkSecurityGroup";
 const CASES: Case[] = [
     // Redundancy
     { what: "all nodes in one zone", set: ["web.zones=[\"1\"]"], policy: "web-nodes-min-count-and-zones", message: /zone/i },
-    { what: "a node removed by hand", mutate: remove("azure-native:compute:VirtualMachine", "web-2"), policy: "web-nodes-min-count-and-zones", message: /2/ },
+    { what: "a node removed by hand", mutate: remove("azure-native:compute:VirtualMachine", "web-2"), policy: "web-nodes-min-count-and-zones", message: /1 web VM\(s\) behind the load balancer; at least 2 are required/ },
     { what: "MySQL HA turned off", set: ["db.haMode=Disabled"], policy: "mysql-ha-zone-redundant", message: /ZoneRedundant|HA|high availability/i },
     { what: "MySQL HA in the same zone", set: ["db.haMode=SameZone"], policy: "mysql-ha-zone-redundant", message: /ZoneRedundant|SameZone/i },
     { what: "locally redundant attachments", set: ["files.sku=Standard_LRS"], policy: "storage-account-redundant-sku", message: /Standard_LRS/ },
@@ -52,9 +52,9 @@ const CASES: Case[] = [
     { what: "LB probe switched to TCP", mutate: edit("azure-native:network:LoadBalancer", "", (i) => { i.probes[0].protocol = "Tcp"; delete i.probes[0].requestPath; }), policy: "load-balancer-standard-with-http-probe", message: /HTTP|probe/i },
     { what: "LB frontend IP not zone-redundant", mutate: edit("azure-native:network:PublicIPAddress", "web-ip", (i) => { i.zones = ["1"]; }), policy: "public-ip-zone-redundant", message: /zone/i },
     // Backup
-    { what: "MySQL backups kept 3 days", set: ["db.backupRetentionDays=3"], policy: "mysql-backup-retention", message: /3/ },
+    { what: "MySQL backups kept 3 days", set: ["db.backupRetentionDays=3"], policy: "mysql-backup-retention", message: /backupRetentionDays is 3; at least 14 is required/ },
     { what: "MySQL geo-redundant backup off", set: ["db.geoRedundantBackup=false"], policy: "mysql-geo-redundant-backup", message: /geo/i },
-    { what: "file-share backups kept 3 days", set: ["backup.retentionDays=3"], policy: "file-share-backup-protected", message: /3/ },
+    { what: "file-share backups kept 3 days", set: ["backup.retentionDays=3"], policy: "file-share-backup-protected", message: /daily retention is 3 day\(s\); at least 30 are required/ },
     { what: "file share no longer protected", mutate: remove("azure-native:recoveryservices:ProtectedItem", ""), policy: "file-share-backup-protected", message: /protect|backup/i },
     { what: "share soft delete off", mutate: edit("azure-native:storage:FileServiceProperties", "", (i) => { i.shareDeleteRetentionPolicy = { enabled: false }; }), policy: "file-share-soft-delete", message: /soft delete/i },
     { what: "vault soft delete off", mutate: edit("azure-native:recoveryservices:Vault", "", (i) => { i.properties.securitySettings.softDeleteSettings.softDeleteState = "Disabled"; }), policy: "recovery-vault-soft-delete", message: /soft delete/i },

@@ -5,26 +5,15 @@
  */
 import * as fs from "fs";
 import type { Diagnostic } from "../policyAnalyzer";
-import type { RecordedOptions, RecordedResource } from "../recording";
+import type { RecordedResource } from "../recording";
 import type { StackConfig } from "../stackConfig";
 import { redactText, SECRET_TEXT, SecretLeak, toDisplay } from "./values";
 
 export const PLAN_FORMAT = "redmine-offline-plan";
 export const PLAN_VERSION = 1;
 
-export interface PlanResource {
-    urn: string;
-    type: string;
-    name: string;
-    custom: boolean;
-    parent?: string;
-    /** Display form: secrets are "[secret]". */
-    inputs: Record<string, unknown>;
-    /** Registered outputs (components only), display form. */
-    outputs?: Record<string, unknown>;
-    dependencies: string[];
-    options: RecordedOptions;
-}
+/** A recorded resource as the plan file keeps it: inputs and outputs in display form (secrets "[secret]"). */
+export type PlanResource = Omit<RecordedResource, "propertyDependencies">;
 
 export interface PolicyDiagnostic {
     policyName: string;
